@@ -1,0 +1,91 @@
+package io.sparkinception.jobs;
+
+import io.sparkinception.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Parsed command-line arguments: {@code --config FILE}, {@code --help}, and {@code --key value} (or
+ * {@code --key=value}) for every key of the command's namespace. A boolean key given without a value means true.
+ *
+ * @param configFile the HOCON file, or null
+ * @param overrides  flag values by key
+ * @param help       whether --help was given
+ */
+record Arguments(String configFile, Map<String, String> overrides, boolean help) {
+
+    static Arguments parse(String[] args, String namespace) {
+        List<Settings.KeyDoc> docs = Settings.documentation(namespace);
+        Map<String, Settings.KeyDoc> byKey = docs.stream().collect(Collectors.toMap(Settings.KeyDoc::key, d -> d));
+        Map<String, String> overrides = new LinkedHashMap<>();
+        String config = null;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new IllegalArgumentException("unexpected argument '" + a + "' (flags look like --key value; see --help)");
+            }
+            String key = a.substring(2);
+            String value = null;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            }
+            if (key.equals("config")) {
+                if (value == null) {
+                    value = next(args, ++i, key);
+                }
+                config = value;
+                continue;
+            }
+            Settings.KeyDoc doc = byKey.get(key);
+            if (doc == null) {
+                throw new IllegalArgumentException("unknown flag --" + key + " (known: " + known(byKey.keySet()) + ")");
+            }
+            if (value == null) {
+                boolean bool = doc.defaultValue().equals("true") || doc.defaultValue().equals("false");
+                if (bool && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+                    value = "true";
+                } else {
+                    value = next(args, ++i, key);
+                }
+            }
+            overrides.put(key, value);
+        }
+        return new Arguments(config, overrides, help);
+    }
+
+    private static String next(String[] args, int i, String key) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("flag --" + key + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static String known(Set<String> keys) {
+        return keys.stream().sorted().map(k -> "--" + k).collect(Collectors.joining(" "));
+    }
+
+    /** The --help text: every flag with its default and its description from reference.conf. */
+    static String usage(Command command) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: spark-submit spark-inception.jar ").append(command.name())
+                .append(" [--config FILE] [--key value ...]\n").append(command.summary()).append("\n\n");
+        sb.append("  --config FILE  HOCON file with settings under ").append(command.namespace())
+                .append(" (flags override it)\n");
+        for (Settings.KeyDoc d : Settings.documentation(command.namespace())) {
+            String req = command.required().contains(d.key()) ? " (required)" : "";
+            sb.append("  --").append(d.key()).append(" (default ").append(d.defaultValue()).append(")").append(req)
+                    .append("\n      ").append(d.comment()).append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.sparkinception.preprocessing;
+
+import io.sparkinception.preprocessing.annotations.ClassInfo;
+import io.sparkinception.preprocessing.annotations.Skipped;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code <output>/metadata.json}: everything needed to read the shards and to preprocess new images the same
+ * way. Written last, so its presence marks a finished run. JSON keys are the snake_case field names.
+ *
+ * @param formatVersion bumped when the layout changes incompatibly
+ * @param createdBy     tool and library versions
+ * @param input         what was read
+ * @param spec          how records became tensors (reused by evaluation and scoring)
+ * @param classes       index to label and name
+ * @param counts        input, written and skipped records, per split, per class, per reason
+ * @param shards        Parquet files written per split
+ * @param skipped       every skipped record with its reason
+ */
+public record DatasetMetadata(int formatVersion, String createdAt, Map<String, String> createdBy, Input input,
+                              Spec spec, List<ClassInfo> classes, Counts counts, Map<String, Integer> shards,
+                              List<Skipped> skipped) implements Serializable {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /** The source that was read and how records were assigned to splits. */
+    public record Input(String format, String input, String imagesRoot, String classNames, String split,
+                        double valFraction, long seed, String reusedSpec) implements Serializable {
+    }
+
+    /**
+     * How a record becomes a tensor: crop the box (grown by {@code margin}, made square if {@code square},
+     * clamped to the image), resize to {@code imageSize} x {@code imageSize} with {@code interpolation},
+     * RGB values 0-255, CHW layout, then {@code (x - mean[c]) / (scaleByStd ? std[c] : 1)}.
+     */
+    public record Spec(int imageSize, int channels, String layout, String storage, String interpolation,
+                       double margin, boolean square, boolean scaleByStd, double[] mean, double[] std,
+                       long meanPixels) implements Serializable {
+
+        /** The per-channel divisor applied after subtracting the mean. */
+        public float[] scale() {
+            float[] s = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                s[c] = scaleByStd ? (float) std[c] : 1f;
+            }
+            return s;
+        }
+
+        public float[] meanFloats() {
+            float[] m = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                m[c] = (float) mean[c];
+            }
+            return m;
+        }
+
+        public PixelStorage pixelStorage() {
+            return PixelStorage.of(storage);
+        }
+    }
+
+    /**
+     * @param perSplit        records written per split
+     * @param perClass        per split, records written per class index
+     * @param skippedByReason skipped records per reason code
+     */
+    public record Counts(long inputRecords, long written, long skipped, Map<String, Long> perSplit,
+                         Map<String, long[]> perClass, Map<String, Long> skippedByReason) implements Serializable {
+        /** True when every input record is either written or skipped. */
+        public boolean reconciles() {
+            return inputRecords == written + skipped;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.sparkinception.preprocessing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import java.io.IOException;
+
+/** Reads and writes {@link DatasetMetadata} as snake_case JSON. */
+public final class MetadataIO {
+    public static final String FILE_NAME = "metadata.json";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private MetadataIO() {
+    }
+
+    /** The shared mapper (snake_case, indented) for every JSON file the project writes. */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
+        }
+    }
+
+    public static DatasetMetadata fromJson(String json, String source) {
+        try {
+            DatasetMetadata m = MAPPER.readValue(json, DatasetMetadata.class);
+            if (m.formatVersion() != DatasetMetadata.FORMAT_VERSION) {
+                throw new IllegalArgumentException(source + ": metadata format version " + m.formatVersion()
+                        + ", this build reads version " + DatasetMetadata.FORMAT_VERSION);
+            }
+            return m;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + " is not a preprocessing metadata.json: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads {@code path}, which may be the metadata.json file or the output directory holding it. */
+    public static DatasetMetadata read(HadoopFiles files, String path) throws IOException {
+        String file = path.endsWith(".json") ? path : (path.endsWith("/") ? path : path + "/") + FILE_NAME;
+        if (!files.exists(file)) {
+            throw new IllegalArgumentException("no metadata at " + file
+                    + " (is this a finished preprocess output? metadata.json is written last)");
+        }
+        return fromJson(files.readText(file), file);
+    }
+
+    public static void write(HadoopFiles files, String outputDir, DatasetMetadata metadata) throws IOException {
+        files.writeAtomically(outputDir + "/" + FILE_NAME, toJson(metadata));
+    }
+}

@@ -1,0 +1,109 @@
+package io.sparkinception.preprocessing;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Locale;
+
+/**
+ * How the {@code pixels} column stores a CHW tensor.
+ * <ul>
+ *   <li>{@code float32}: the normalized tensor as {@code array<float>}: self-describing, largest.</li>
+ *   <li>{@code float16}: the normalized tensor as little-endian IEEE half floats in a {@code binary} column:
+ *       half the size, about 3 significant digits (plenty for 0-255 data).</li>
+ *   <li>{@code uint8}: the raw 0-255 values, rounded, as bytes in a {@code binary} column: a quarter of the
+ *       size; readers subtract the mean (and divide by the std) from metadata.json.</li>
+ * </ul>
+ */
+public enum PixelStorage {
+    FLOAT32, FLOAT16, UINT8;
+
+    public static PixelStorage of(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown storage '" + name + "' (known: float32, float16, uint8)");
+        }
+    }
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the stored values are already normalized (mean-subtracted). */
+    public boolean storesNormalized() {
+        return this != UINT8;
+    }
+
+    public static byte[] toHalf(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(floatToHalf(v));
+        }
+        return b.array();
+    }
+
+    public static float[] fromHalf(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[] out = new float[bytes.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = halfToFloat(b.getShort());
+        }
+        return out;
+    }
+
+    public static byte[] toUint8(float[] values) {
+        byte[] out = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (byte) Math.max(0, Math.min(255, Math.round(values[i])));
+        }
+        return out;
+    }
+
+    public static float[] fromUint8(byte[] bytes) {
+        float[] out = new float[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[i] & 0xff;
+        }
+        return out;
+    }
+
+    /** IEEE 754 binary16 encoding, rounding to nearest (ties away from zero); overflow becomes infinity. */
+    public static short floatToHalf(float value) {
+        int fbits = Float.floatToIntBits(value);
+        int sign = fbits >>> 16 & 0x8000;
+        int val = (fbits & 0x7fffffff) + 0x1000;
+        if (val >= 0x47800000) {
+            if ((fbits & 0x7fffffff) >= 0x47800000) {
+                if (val < 0x7f800000) {
+                    return (short) (sign | 0x7c00);
+                }
+                return (short) (sign | 0x7c00 | (fbits & 0x007fffff) >>> 13);
+            }
+            return (short) (sign | 0x7bff);
+        }
+        if (val >= 0x38800000) {
+            return (short) (sign | val - 0x38000000 >>> 13);
+        }
+        if (val < 0x33000000) {
+            return (short) sign;
+        }
+        val = (fbits & 0x7fffffff) >>> 23;
+        return (short) (sign | ((fbits & 0x7fffff | 0x800000) + (0x800000 >>> val - 102) >>> 126 - val));
+    }
+
+    /** Exact IEEE 754 binary16 decoding (Float.float16ToFloat arrived only in Java 20). */
+    public static float halfToFloat(short half) {
+        int bits = half & 0xffff;
+        int sign = (bits & 0x8000) << 16;
+        int exp = (bits >>> 10) & 0x1f;
+        int mant = bits & 0x3ff;
+        if (exp == 0) {
+            float v = mant * 0x1p-24f;
+            return sign != 0 ? -v : v;
+        }
+        if (exp == 31) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+        }
+        return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    }
+}

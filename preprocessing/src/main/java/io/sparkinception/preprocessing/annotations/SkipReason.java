@@ -1,0 +1,29 @@
+package io.sparkinception.preprocessing.annotations;
+
+import java.util.Locale;
+
+/** Why an input record was not written. Every input record is either written or skipped with one of these. */
+public enum SkipReason {
+    /** The annotation row or object could not be parsed (missing columns, non-numeric coordinates, bad XML). */
+    MALFORMED_RECORD,
+    /** The image file named by the record does not exist. */
+    MISSING_FILE,
+    /** The image file exists but could not be read (I/O error). */
+    READ_ERROR,
+    /** The file is not a decodable image, or is truncated/corrupt. */
+    CORRUPT_IMAGE,
+    /** x2 &lt; x1 or y2 &lt; y1. */
+    INVERTED_BOX,
+    /** The box has zero width or height. */
+    ZERO_AREA_BOX,
+    /** The box shares no pixel with the image. */
+    BOX_OUTSIDE_IMAGE,
+    /** The label is not in the class list (the --class-names file or the reused spec's classes). */
+    UNKNOWN_LABEL,
+    /** The same image, label and box appeared in an earlier record; the first one is kept. */
+    DUPLICATE_RECORD;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,14 @@
+package io.sparkinception.preprocessing.annotations;
+
+import java.io.Serializable;
+
+/**
+ * An input record that was not written, and why.
+ *
+ * @param id       the record's id when it has one, else its location
+ * @param location where it came from: {@code file:line} for CSV, {@code file#object} for VOC
+ * @param reason   the reason code
+ * @param detail   a human-readable explanation
+ */
+public record Skipped(String id, String location, SkipReason reason, String detail) implements Serializable {
+}

@@ -1,0 +1,130 @@
+package io.sparkinception.preprocessing.image;
+
+/**
+ * Separable resampling of {@link FloatImage}s. Each axis is resampled with a list of (source index, weight)
+ * taps per output index, weights summing to 1; indices outside the image are clamped to the border.
+ */
+public final class Resize {
+    private Resize() {
+    }
+
+    public static FloatImage resize(FloatImage src, int outWidth, int outHeight, Interpolation interpolation) {
+        if (outWidth <= 0 || outHeight <= 0) {
+            throw new IllegalArgumentException("output size must be positive, got " + outWidth + "x" + outHeight);
+        }
+        if (outWidth == src.width() && outHeight == src.height()) {
+            return src;
+        }
+        Taps tx = taps(src.width(), outWidth, interpolation);
+        Taps ty = taps(src.height(), outHeight, interpolation);
+        int c = src.channels();
+        // Horizontal pass: src.height rows of outWidth pixels.
+        float[] in = src.hwc();
+        float[] mid = new float[src.height() * outWidth * c];
+        for (int y = 0; y < src.height(); y++) {
+            int rowIn = y * src.width() * c;
+            int rowOut = y * outWidth * c;
+            for (int x = 0; x < outWidth; x++) {
+                int[] idx = tx.index[x];
+                float[] w = tx.weight[x];
+                for (int ch = 0; ch < c; ch++) {
+                    double acc = 0;
+                    for (int k = 0; k < idx.length; k++) {
+                        acc += w[k] * in[rowIn + idx[k] * c + ch];
+                    }
+                    mid[rowOut + x * c + ch] = (float) acc;
+                }
+            }
+        }
+        // Vertical pass.
+        float[] out = new float[outHeight * outWidth * c];
+        int stride = outWidth * c;
+        for (int y = 0; y < outHeight; y++) {
+            int[] idx = ty.index[y];
+            float[] w = ty.weight[y];
+            for (int i = 0; i < stride; i++) {
+                double acc = 0;
+                for (int k = 0; k < idx.length; k++) {
+                    acc += w[k] * mid[idx[k] * stride + i];
+                }
+                out[y * stride + i] = (float) acc;
+            }
+        }
+        return new FloatImage(outWidth, outHeight, c, out);
+    }
+
+    /** Resampling taps for one axis. */
+    record Taps(int[][] index, float[][] weight) {
+    }
+
+    static Taps taps(int inSize, int outSize, Interpolation interpolation) {
+        int[][] index = new int[outSize][];
+        float[][] weight = new float[outSize][];
+        double scale = (double) inSize / outSize;
+        for (int o = 0; o < outSize; o++) {
+            double centre = (o + 0.5) * scale - 0.5;
+            switch (interpolation) {
+                case NEAREST -> {
+                    index[o] = new int[] {clamp((int) Math.floor((o + 0.5) * scale), inSize)};
+                    weight[o] = new float[] {1f};
+                }
+                case BILINEAR -> {
+                    int i0 = (int) Math.floor(centre);
+                    double f = centre - i0;
+                    index[o] = new int[] {clamp(i0, inSize), clamp(i0 + 1, inSize)};
+                    weight[o] = new float[] {(float) (1 - f), (float) f};
+                }
+                case BICUBIC -> {
+                    int i0 = (int) Math.floor(centre);
+                    double f = centre - i0;
+                    index[o] = new int[4];
+                    weight[o] = new float[4];
+                    double sum = 0;
+                    for (int k = 0; k < 4; k++) {
+                        index[o][k] = clamp(i0 - 1 + k, inSize);
+                        double wk = cubic(f - (k - 1));
+                        weight[o][k] = (float) wk;
+                        sum += wk;
+                    }
+                    for (int k = 0; k < 4; k++) {
+                        weight[o][k] = (float) (weight[o][k] / sum);
+                    }
+                }
+                case AREA -> {
+                    double lo = o * scale;
+                    double hi = (o + 1) * scale;
+                    int first = (int) Math.floor(lo);
+                    int last = Math.min(inSize - 1, (int) Math.ceil(hi) - 1);
+                    int n = last - first + 1;
+                    index[o] = new int[n];
+                    weight[o] = new float[n];
+                    for (int k = 0; k < n; k++) {
+                        int i = first + k;
+                        double cover = Math.min(hi, i + 1) - Math.max(lo, i);
+                        index[o][k] = i;
+                        weight[o][k] = (float) (cover / scale);
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled " + interpolation);
+            }
+        }
+        return new Taps(index, weight);
+    }
+
+    /** Keys' cubic convolution kernel with a = -0.5. */
+    static double cubic(double x) {
+        double a = -0.5;
+        double t = Math.abs(x);
+        if (t <= 1) {
+            return (a + 2) * t * t * t - (a + 3) * t * t + 1;
+        }
+        if (t < 2) {
+            return a * t * t * t - 5 * a * t * t + 8 * a * t - 4 * a;
+        }
+        return 0;
+    }
+
+    private static int clamp(int i, int size) {
+        return Math.max(0, Math.min(size - 1, i));
+    }
+}

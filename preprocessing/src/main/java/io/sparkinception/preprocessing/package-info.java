@@ -1,0 +1,2 @@
+/** Image math (plain Java), annotation readers and the Spark preprocessing pipeline. */
+package io.sparkinception.preprocessing;

@@ -1,0 +1,260 @@
+package io.sparkinception.preprocessing.spark;
+
+import io.sparkinception.preprocessing.Cropper;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.Planner;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.ClassInfo;
+import io.sparkinception.preprocessing.annotations.ReadResult;
+import io.sparkinception.preprocessing.annotations.SkipReason;
+import io.sparkinception.preprocessing.annotations.Skipped;
+import io.sparkinception.preprocessing.annotations.Split;
+import io.sparkinception.preprocessing.image.ChannelStats;
+import io.sparkinception.preprocessing.image.FloatImage;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import scala.Tuple2;
+
+/**
+ * The preprocessing job: annotations are read and validated on the driver; images are read, decoded, cropped
+ * and resized on the executors (each image once); the per-channel mean and std are computed on the training
+ * split; every split is normalized and written as Parquet shards; metadata.json is written last.
+ */
+public final class PreprocessPipeline {
+    /** Records per shard when the shard count is automatic. */
+    static final int RECORDS_PER_SHARD = 2048;
+
+    private PreprocessPipeline() {
+    }
+
+    /** What a run produced. */
+    public record Result(DatasetMetadata metadata, double wallSeconds, double recordsPerSecond) {
+    }
+
+    /** Per-partition summary of the crop outcomes: training statistics, skips, counts. */
+    record PartitionSummary(ChannelStats trainStats, List<Skipped> skipped, Map<Split, long[]> perClass)
+            implements Serializable {
+    }
+
+    public static Result run(SparkSession spark, PreprocessConfig cfg, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        String output = stripSlash(cfg.output());
+        prepareOutput(files, output, cfg.overwrite());
+
+        DatasetMetadata reused = cfg.reuseSpec() == null ? null : MetadataIO.read(files, cfg.reuseSpec());
+        ReadResult read = cfg.source().reader().read(cfg.source(), files);
+        List<ClassInfo> fixedClasses = reused != null ? reused.classes() : read.sourceClasses();
+        Planner.Plan plan = Planner.plan(read, cfg.source().format(), fixedClasses, cfg.split(), cfg.valFraction(), cfg.seed());
+        if (plan.classes().isEmpty()) {
+            throw new IllegalArgumentException("no classes: " + cfg.source().input() + " has no usable labelled record ("
+                    + plan.skipped().size() + " skipped)");
+        }
+        DatasetMetadata.Spec baseSpec = reused != null ? reused.spec() : new DatasetMetadata.Spec(cfg.imageSize(), 3, "CHW",
+                cfg.storage().id(), cfg.crop().interpolation().id(), cfg.crop().margin(), cfg.crop().square(),
+                cfg.scaleByStd(), null, null, 0);
+        log.printf(Locale.ROOT, "preprocess: %d input records, %d images to read, %d skipped before reading, %d classes%n",
+                plan.inputRecords(), plan.tasks().size(), plan.skipped().size(), plan.classes().size());
+
+        int partitions = cfg.partitions() > 0 ? cfg.partitions()
+                : Math.max(jsc.defaultParallelism() * 4, (plan.tasks().size() + 511) / 512);
+        partitions = Math.max(1, Math.min(partitions, Math.max(1, plan.tasks().size())));
+        Cropper cropper = Cropper.of(baseSpec);
+        LongAccumulator done = spark.sparkContext().longAccumulator("preprocess.records");
+        jsc.setJobGroup("preprocess", "preprocess: read, crop and resize " + plan.tasks().size() + " images", false);
+        JavaRDD<Cropper.Outcome> outcomes = jsc.parallelize(plan.tasks(), partitions)
+                .mapPartitions(it -> cropAll(it, cropper, files, done))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        List<PartitionSummary> summaries;
+        try (ProgressMonitor progress = new ProgressMonitor("preprocess", "records", plan.plannedRecords(),
+                done::value, cfg.progressSeconds(), log)) {
+            int classes = plan.classes().size();
+            summaries = outcomes.mapPartitions(it -> List.of(summarize(it, classes)).iterator()).collect();
+        }
+        // Merge in partition order: the same input gives the same bits on any cluster.
+        ChannelStats stats = ChannelStats.empty(3);
+        List<Skipped> skipped = new ArrayList<>(plan.skipped());
+        Map<Split, long[]> perClass = new EnumMap<>(Split.class);
+        for (PartitionSummary s : summaries) {
+            stats = stats.merge(s.trainStats());
+            skipped.addAll(s.skipped());
+            s.perClass().forEach((split, counts) -> {
+                long[] acc = perClass.computeIfAbsent(split, k -> new long[counts.length]);
+                for (int i = 0; i < counts.length; i++) {
+                    acc[i] += counts[i];
+                }
+            });
+        }
+        DatasetMetadata.Spec spec = reused != null ? reused.spec() : withStats(baseSpec, stats);
+
+        Map<String, Integer> shardCounts = new LinkedHashMap<>();
+        Map<String, Long> perSplit = new LinkedHashMap<>();
+        for (Split split : Split.values()) {
+            long[] counts = perClass.get(split);
+            long written = counts == null ? 0 : java.util.Arrays.stream(counts).sum();
+            if (written == 0) {
+                continue;
+            }
+            int shards = cfg.shards() > 0 ? (int) Math.min(cfg.shards(), written)
+                    : (int) Math.max(1, (written + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD);
+            jsc.setJobGroup("preprocess", "preprocess: write " + split.id() + " (" + written + " records, "
+                    + shards + " shards)", false);
+            writeSplit(spark, outcomes, split, plan.plannedPerSplit().get(split), shards, spec, output + "/" + split.id());
+            shardCounts.put(split.id(), shards);
+            perSplit.put(split.id(), written);
+        }
+        outcomes.unpersist(false);
+
+        long writtenTotal = perSplit.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Long> byReason = new TreeMap<>();
+        skipped.forEach(s -> byReason.merge(s.reason().id(), 1L, Long::sum));
+        Map<String, long[]> perClassOut = new LinkedHashMap<>();
+        perClass.forEach((k, v) -> perClassOut.put(k.id(), v));
+        DatasetMetadata.Counts counts = new DatasetMetadata.Counts(plan.inputRecords(), writtenTotal, skipped.size(),
+                perSplit, perClassOut, byReason);
+        if (!counts.reconciles()) {
+            throw new IllegalStateException("counts do not reconcile: " + plan.inputRecords() + " input records, "
+                    + writtenTotal + " written, " + skipped.size() + " skipped");
+        }
+        DatasetMetadata metadata = new DatasetMetadata(DatasetMetadata.FORMAT_VERSION, Instant.now().toString(),
+                createdBy(spark), input(cfg, files), spec, plan.classes(), counts, shardCounts, skipped);
+        files.writeAtomically(output + "/skipped.csv", skippedCsv(skipped));
+        MetadataIO.write(files, output, metadata);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Result(metadata, seconds, plan.inputRecords() / Math.max(seconds, 1e-9));
+    }
+
+    private static Iterator<Cropper.Outcome> cropAll(Iterator<Planner.ImageTask> tasks, Cropper cropper, HadoopFiles files,
+                                                     LongAccumulator done) {
+        List<Cropper.Outcome> out = new ArrayList<>();
+        long n = 0;
+        while (tasks.hasNext()) {
+            List<Cropper.Outcome> r = cropper.process(tasks.next(), files);
+            out.addAll(r);
+            n += r.size();
+        }
+        done.add(n);
+        return out.iterator();
+    }
+
+    static PartitionSummary summarize(Iterator<Cropper.Outcome> it, int classes) {
+        ChannelStats stats = ChannelStats.empty(3);
+        List<Skipped> skipped = new ArrayList<>();
+        Map<Split, long[]> perClass = new EnumMap<>(Split.class);
+        while (it.hasNext()) {
+            Cropper.Outcome o = it.next();
+            if (!o.written()) {
+                skipped.add(o.skipped());
+                continue;
+            }
+            perClass.computeIfAbsent(o.job().split(), k -> new long[classes])[o.job().labelIndex()]++;
+            if (o.job().split() == Split.TRAIN) {
+                int size = (int) Math.round(Math.sqrt(o.chw().length / 3.0));
+                stats = stats.add(FloatImage.fromChw(size, size, 3, o.chw()));
+            }
+        }
+        return new PartitionSummary(stats, skipped, perClass);
+    }
+
+    private static void writeSplit(SparkSession spark, JavaRDD<Cropper.Outcome> outcomes, Split split, long planned,
+                                   int shards, DatasetMetadata.Spec spec, String path) {
+        JavaPairRDD<Long, Cropper.Outcome> keyed = outcomes
+                .filter(o -> o.written() && o.job().split() == split)
+                .mapToPair(o -> new Tuple2<>(o.job().seq(), o));
+        JavaRDD<Row> rows = keyed.repartitionAndSortWithinPartitions(new ShardPartitioner(shards, planned))
+                .map(t -> ShardSchema.toRow(t._2(), spec));
+        spark.createDataFrame(rows, ShardSchema.schema(spec.pixelStorage()))
+                .write().mode(SaveMode.Overwrite).parquet(path);
+    }
+
+    private static DatasetMetadata.Spec withStats(DatasetMetadata.Spec s, ChannelStats stats) {
+        if (stats.pixels() == 0) {
+            throw new IllegalArgumentException("the training split is empty, so there is no mean to subtract: "
+                    + "check --split and --val-fraction, or pass --reuse-spec to use an earlier run's mean");
+        }
+        return new DatasetMetadata.Spec(s.imageSize(), s.channels(), s.layout(), s.storage(), s.interpolation(),
+                s.margin(), s.square(), s.scaleByStd(), stats.mean(), stats.std(), stats.pixels());
+    }
+
+    private static void prepareOutput(HadoopFiles files, String output, boolean overwrite) throws IOException {
+        if (files.exists(output + "/" + MetadataIO.FILE_NAME) && !overwrite) {
+            throw new IllegalArgumentException("output " + output + " already holds a finished run (metadata.json);"
+                    + " pass --overwrite true or choose another --output");
+        }
+        if (files.exists(output)) {
+            files.deleteRecursively(output);
+        }
+        files.mkdirs(output);
+    }
+
+    private static DatasetMetadata.Input input(PreprocessConfig cfg, HadoopFiles files) {
+        return new DatasetMetadata.Input(cfg.source().format().id(), files.qualify(cfg.source().input()),
+                cfg.source().imagesRoot(), cfg.source().classNames(), cfg.split() == null ? "auto" : cfg.split().id(),
+                cfg.valFraction(), cfg.seed(), cfg.reuseSpec() == null ? "" : cfg.reuseSpec());
+    }
+
+    static Map<String, String> createdBy(SparkSession spark) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("tool", "spark-inception preprocess");
+        String v = PreprocessPipeline.class.getPackage().getImplementationVersion();
+        m.put("version", v == null ? "dev" : v);
+        m.put("spark", spark.version());
+        m.put("java", System.getProperty("java.version"));
+        return m;
+    }
+
+    static String skippedCsv(List<Skipped> skipped) {
+        StringBuilder sb = new StringBuilder("id,location,reason,detail\n");
+        for (Skipped s : skipped) {
+            sb.append(csv(s.id())).append(',').append(csv(s.location())).append(',').append(s.reason().id())
+                    .append(',').append(csv(s.detail())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String csv(String s) {
+        return "\"" + (s == null ? "" : s.replace("\"", "\"\"")) + "\"";
+    }
+
+    private static String stripSlash(String p) {
+        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /** A one-screen summary of a finished run. */
+    public static String summaryTable(Result r) {
+        DatasetMetadata.Counts c = r.metadata().counts();
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-22s %10s%n", "split / reason", "records"));
+        c.perSplit().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-22s %10d%n", "written " + k, v)));
+        c.skippedByReason().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-22s %10d%n", "skipped " + k, v)));
+        sb.append(String.format(Locale.ROOT, "%-22s %10d  (= %d written + %d skipped)%n", "input records",
+                c.inputRecords(), c.written(), c.skipped()));
+        double[] mean = r.metadata().spec().mean();
+        double[] std = r.metadata().spec().std();
+        sb.append(String.format(Locale.ROOT, "mean (train) R %.3f G %.3f B %.3f, std R %.3f G %.3f B %.3f%n",
+                mean[0], mean[1], mean[2], std[0], std[1], std[2]));
+        sb.append(String.format(Locale.ROOT, "%.1f s, %.1f records/s%n", r.wallSeconds(), r.recordsPerSecond()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package io.sparkinception.preprocessing.spark;
+
+import io.sparkinception.preprocessing.Cropper;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.annotations.Annotation;
+import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.preprocessing.image.Normalization;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The Parquet columns of a shard (snake_case) and the conversions between rows and tensors.
+ * {@code pixels} is {@code array<float>} for float32 storage and {@code binary} for float16 and uint8.
+ */
+public final class ShardSchema {
+    public static final String ID = "id";
+    public static final String SOURCE_PATH = "source_path";
+    public static final String LABEL = "label";
+    public static final String LABEL_NAME = "label_name";
+    public static final String BOX = "box";
+    public static final String CROP_BOX = "crop_box";
+    public static final String HEIGHT = "height";
+    public static final String WIDTH = "width";
+    public static final String CHANNELS = "channels";
+    public static final String PIXELS = "pixels";
+    public static final String GROUP = "group";
+    public static final String SPLIT = "split";
+    public static final String SEQ = "seq";
+
+    private static final StructType BOX_TYPE = new StructType(new StructField[] {
+        DataTypes.createStructField("x1", DataTypes.IntegerType, false),
+        DataTypes.createStructField("y1", DataTypes.IntegerType, false),
+        DataTypes.createStructField("x2", DataTypes.IntegerType, false),
+        DataTypes.createStructField("y2", DataTypes.IntegerType, false),
+    });
+
+    private ShardSchema() {
+    }
+
+    public static StructType schema(PixelStorage storage) {
+        DataType pixels = storage == PixelStorage.FLOAT32
+                ? DataTypes.createArrayType(DataTypes.FloatType, false) : DataTypes.BinaryType;
+        return new StructType(new StructField[] {
+            DataTypes.createStructField(ID, DataTypes.StringType, false),
+            DataTypes.createStructField(SOURCE_PATH, DataTypes.StringType, false),
+            DataTypes.createStructField(LABEL, DataTypes.IntegerType, false),
+            DataTypes.createStructField(LABEL_NAME, DataTypes.StringType, false),
+            DataTypes.createStructField(BOX, BOX_TYPE, false),
+            DataTypes.createStructField(CROP_BOX, BOX_TYPE, false),
+            DataTypes.createStructField(HEIGHT, DataTypes.IntegerType, false),
+            DataTypes.createStructField(WIDTH, DataTypes.IntegerType, false),
+            DataTypes.createStructField(CHANNELS, DataTypes.IntegerType, false),
+            DataTypes.createStructField(PIXELS, pixels, false),
+            DataTypes.createStructField(GROUP, DataTypes.StringType, false),
+            DataTypes.createStructField(SPLIT, DataTypes.StringType, false),
+            DataTypes.createStructField(SEQ, DataTypes.LongType, false),
+        });
+    }
+
+    /** The row of a written outcome: raw pixels normalized with the spec and encoded for its storage. */
+    public static Row toRow(Cropper.Outcome o, DatasetMetadata.Spec spec) {
+        Annotation a = o.job().annotation();
+        int c = spec.channels();
+        Object pixels = switch (spec.pixelStorage()) {
+            case FLOAT32 -> Normalization.normalizeChw(o.chw(), c, spec.meanFloats(), spec.scale());
+            case FLOAT16 -> PixelStorage.toHalf(Normalization.normalizeChw(o.chw(), c, spec.meanFloats(), spec.scale()));
+            case UINT8 -> PixelStorage.toUint8(o.chw());
+        };
+        return RowFactory.create(a.id(), a.sourcePath(), o.job().labelIndex(), o.job().labelName(), boxRow(a.box()),
+                boxRow(o.region()), spec.imageSize(), spec.imageSize(), c, pixels, a.group(), o.job().split().id(),
+                o.job().seq());
+    }
+
+    private static Row boxRow(Box b) {
+        return RowFactory.create(b.x1(), b.y1(), b.x2(), b.y2());
+    }
+
+    /** The normalized CHW tensor of a shard row, whatever the storage. */
+    public static float[] pixels(Row row, DatasetMetadata.Spec spec) {
+        int i = row.fieldIndex(PIXELS);
+        return switch (spec.pixelStorage()) {
+            case FLOAT32 -> toFloats(row.getList(i));
+            case FLOAT16 -> PixelStorage.fromHalf((byte[]) row.get(i));
+            case UINT8 -> Normalization.normalizeChw(PixelStorage.fromUint8((byte[]) row.get(i)), spec.channels(),
+                    spec.meanFloats(), spec.scale());
+        };
+    }
+
+    private static float[] toFloats(List<Object> list) {
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (Float) list.get(i);
+        }
+        return out;
+    }
+}
