@@ -23,7 +23,13 @@ public enum SkipReason {
     /** The same image, label and box appeared in an earlier record; the first one is kept. */
     DUPLICATE_RECORD;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public static SkipReason of(String id) {
+        return valueOf(id.trim().toUpperCase(Locale.ROOT));
     }
 }
