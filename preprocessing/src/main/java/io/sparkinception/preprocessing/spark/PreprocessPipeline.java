@@ -43,6 +43,8 @@ import scala.Tuple2;
 public final class PreprocessPipeline {
     /** Records per shard when the shard count is automatic. */
     static final int RECORDS_PER_SHARD = 2048;
+    /** Cropped float pixels per image-reading partition when partitions are automatic. */
+    static final long BYTES_PER_PARTITION = 48L << 20;
 
     private PreprocessPipeline() {
     }
@@ -77,8 +79,8 @@ public final class PreprocessPipeline {
         log.printf(Locale.ROOT, "preprocess: %d input records, %d images to read, %d skipped before reading, %d classes%n",
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size(), plan.classes().size());
 
-        int partitions = cfg.partitions() > 0 ? cfg.partitions()
-                : Math.max(jsc.defaultParallelism() * 4, (plan.tasks().size() + 511) / 512);
+        int partitions = cfg.partitions() > 0 ? cfg.partitions() : autoPartitions(jsc.defaultParallelism(),
+                plan.tasks().size(), plan.plannedRecords(), baseSpec.imageSize());
         partitions = Math.max(1, Math.min(partitions, Math.max(1, plan.tasks().size())));
         Cropper cropper = Cropper.of(baseSpec);
         LongAccumulator done = spark.sparkContext().longAccumulator("preprocess.records");
@@ -145,17 +147,30 @@ public final class PreprocessPipeline {
         return new Result(metadata, seconds, plan.inputRecords() / Math.max(seconds, 1e-9));
     }
 
+    /** Lazily crops the images of a partition: one image's outcomes in memory at a time. */
     private static Iterator<Cropper.Outcome> cropAll(Iterator<Planner.ImageTask> tasks, Cropper cropper, HadoopFiles files,
                                                      LongAccumulator done) {
-        List<Cropper.Outcome> out = new ArrayList<>();
-        long n = 0;
-        while (tasks.hasNext()) {
-            List<Cropper.Outcome> r = cropper.process(tasks.next(), files);
-            out.addAll(r);
-            n += r.size();
-        }
-        done.add(n);
-        return out.iterator();
+        return new Iterator<>() {
+            private Iterator<Cropper.Outcome> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && tasks.hasNext()) {
+                    List<Cropper.Outcome> r = cropper.process(tasks.next(), files);
+                    done.add(r.size());
+                    current = r.iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public Cropper.Outcome next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 
     static PartitionSummary summarize(Iterator<Cropper.Outcome> it, int classes) {
@@ -175,6 +190,16 @@ public final class PreprocessPipeline {
             }
         }
         return new PartitionSummary(stats, skipped, perClass);
+    }
+
+    /**
+     * Four tasks per core, at least one per 512 images, and at most {@link #BYTES_PER_PARTITION} of cropped
+     * float pixels per partition (the crops are cached between the statistics pass and the writes).
+     */
+    static int autoPartitions(int parallelism, int images, long records, int imageSize) {
+        long bytes = records * 3L * imageSize * imageSize * Float.BYTES;
+        long byBytes = (bytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION;
+        return (int) Math.max(Math.max(parallelism * 4L, (images + 511) / 512), byBytes);
     }
 
     private static void writeSplit(SparkSession spark, JavaRDD<Cropper.Outcome> outcomes, Split split, long planned,

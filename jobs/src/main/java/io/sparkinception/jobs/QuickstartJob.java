@@ -1,0 +1,116 @@
+package io.sparkinception.jobs;
+
+import com.typesafe.config.Config;
+import io.sparkinception.config.Settings;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.annotations.Split;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.spark.PreprocessPipeline;
+import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code quickstart}: the whole product on data it generates itself (or on a real dataset): generate ->
+ * preprocess the training set -> preprocess the test set with the training spec.
+ */
+final class QuickstartJob implements Command {
+    static final String NAMESPACE = "spark-inception.quickstart";
+
+    @Override
+    public String name() {
+        return "quickstart";
+    }
+
+    @Override
+    public String summary() {
+        return "generate a labelled traffic-sign dataset (or use gtsrb:DIR / voc:DIR) and run the pipeline on it end to end";
+    }
+
+    @Override
+    public String namespace() {
+        return NAMESPACE;
+    }
+
+    @Override
+    public int run(Arguments args, PrintStream out) throws Exception {
+        Config c = Settings.load(NAMESPACE, args.configFile(), args.overrides());
+        Path output = Path.of(c.getString("output")).toAbsolutePath();
+        String data = c.getString("data");
+        int size = c.getInt("image-size");
+        long seed = c.getLong("seed");
+        if (size < 8) {
+            throw new IllegalArgumentException("image-size must be at least 8, got " + size);
+        }
+        Sources sources = sources(data, output, c, seed, out);
+        SparkSession spark = Sessions.create(name());
+        try {
+            String prep = output.resolve("prep").toString();
+            String prepTest = output.resolve("prep-test").toString();
+            step(out, 2, "preprocess the training set -> " + prep);
+            PreprocessPipeline.Result train = PreprocessPipeline.run(spark, new PreprocessConfig(sources.train(), prep,
+                    new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), size, 0, 0.1, seed, sources.trainSplit(),
+                    null, PixelStorage.FLOAT32, false, 0, 10, true), out);
+            out.print(PreprocessPipeline.summaryTable(train));
+            if (sources.test() != null) {
+                step(out, 3, "preprocess the test set with the training spec -> " + prepTest);
+                PreprocessPipeline.Result test = PreprocessPipeline.run(spark, new PreprocessConfig(sources.test(), prepTest,
+                        new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 0, 0, 0.1, seed, Split.TEST,
+                        prep + "/metadata.json", PixelStorage.FLOAT32, false, 0, 10, true), out);
+                out.print(PreprocessPipeline.summaryTable(test));
+            }
+            out.println("quickstart: done. Shards and metadata.json in " + prep
+                    + (sources.test() != null ? " and " + prepTest : ""));
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The training source, its split mode (null: auto) and the test source (or null). */
+    record Sources(SourceSpec train, Split trainSplit, SourceSpec test) {
+    }
+
+    private static Sources sources(String data, Path output, Config c, long seed, PrintStream out) throws Exception {
+        if (data.isBlank()) {
+            Path dir = output.resolve("data");
+            int classes = c.getInt("classes");
+            step(out, 1, String.format(Locale.ROOT, "generate %d classes x (%d train + %d test) synthetic signs -> %s",
+                    classes, c.getInt("train-per-class"), c.getInt("test-per-class"), dir));
+            SyntheticSigns.Written w = new SyntheticSigns(classes).write(dir, c.getInt("train-per-class"),
+                    c.getInt("test-per-class"), seed);
+            return new Sources(gtsrb(w.trainCsv(), w.classNames()), null, gtsrb(w.testCsv(), w.classNames()));
+        }
+        int colon = data.indexOf(':');
+        String kind = colon < 0 ? "" : data.substring(0, colon);
+        String dir = colon < 0 ? "" : data.substring(colon + 1);
+        if (!new File(dir).isDirectory()) {
+            throw new IllegalArgumentException("data must be empty, gtsrb:DIR or voc:DIR with an existing DIR, got '" + data + "'");
+        }
+        step(out, 1, "use " + kind + " data in " + dir);
+        return switch (kind) {
+            case "gtsrb" -> {
+                Path d = Path.of(dir);
+                Path names = d.resolve("signnames.csv");
+                yield new Sources(gtsrb(d.resolve("Train.csv"), Files.exists(names) ? names : null), null,
+                        Files.exists(d.resolve("Test.csv")) ? gtsrb(d.resolve("Test.csv"), Files.exists(names) ? names : null) : null);
+            }
+            case "voc" -> new Sources(new SourceSpec(SourceSpec.Format.VOC, dir, "", "", null, true), null, null);
+            default -> throw new IllegalArgumentException("unknown data kind '" + kind + "' (known: gtsrb, voc)");
+        };
+    }
+
+    private static SourceSpec gtsrb(Path csv, Path names) {
+        return new SourceSpec(SourceSpec.Format.GTSRB, csv.toString(), "", names == null ? "" : names.toString(), null, true);
+    }
+
+    private static void step(PrintStream out, int n, String what) {
+        out.println("quickstart [" + n + "] " + what);
+    }
+}

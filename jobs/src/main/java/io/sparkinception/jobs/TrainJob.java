@@ -1,0 +1,44 @@
+package io.sparkinception.jobs;
+
+import io.sparkinception.trainer.distributed.DistributedTrainer;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code train}: synchronous parameter averaging of an Inception model over the executors. */
+final class TrainJob implements Command {
+    @Override
+    public String name() {
+        return "train";
+    }
+
+    @Override
+    public String summary() {
+        return "train an Inception model on preprocessed shards with parameter averaging over the executors";
+    }
+
+    @Override
+    public String namespace() {
+        return TrainConfig.NAMESPACE;
+    }
+
+    @Override
+    public List<String> required() {
+        return List.of("data", "output");
+    }
+
+    @Override
+    public int run(Arguments args, PrintStream out) throws Exception {
+        TrainConfig config = TrainConfig.load(args.configFile(), args.overrides());
+        SparkSession spark = Sessions.create(name());
+        try {
+            DistributedTrainer.Summary s = DistributedTrainer.run(spark, config, out);
+            out.printf("wrote %s: model.zip, inference-model.zip%s, metrics.jsonl, summary.json (val top-1 %.4f)%n",
+                    config.output(), config.emaDecay() > 0 ? ", ema-model.zip" : "", s.valTop1());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}

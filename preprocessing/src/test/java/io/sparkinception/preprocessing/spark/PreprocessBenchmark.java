@@ -1,0 +1,90 @@
+package io.sparkinception.preprocessing.spark;
+
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.ReadResult;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.image.ImageDecoder;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.testing.LocalSpark;
+import io.sparkinception.testing.SharedData;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.commons.io.output.NullOutputStream;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Preprocessing throughput on the shared GTSRB training images against decode-only throughput of the same
+ * files on the same cores, in one run; and the Parquet bytes per image of each storage option.
+ * Run: {@code ./mvnw -B -pl preprocessing test -Dtest=PreprocessBenchmark -Dexcluded.test.groups=none}
+ */
+@Tag("benchmark")
+class PreprocessBenchmark {
+    @TempDir
+    Path out;
+
+    @Test
+    void gtsrbThroughputAndStorageSizes() throws Exception {
+        SparkSession spark = LocalSpark.start("preprocess-benchmark");
+        try {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+            SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
+                    SharedData.data("gtsrb/signnames.csv").toString(), null, true);
+            ReadResult read = source.reader().read(source, files);
+            List<String> paths = read.annotations().stream().map(a -> a.imagePath()).toList();
+            PrintStream quiet = new PrintStream(NullOutputStream.INSTANCE);
+            StringBuilder report = new StringBuilder();
+            int repeats = 2;
+            for (int size : new int[] {64, 224}) {
+                for (int rep = 0; rep < repeats; rep++) {
+                    // Decode only: the same files, the same cores (local[2]), the same partitioning, nothing else.
+                    long t0 = System.nanoTime();
+                    long decoded = jsc.parallelize(paths, 8).map(p -> ImageDecoder.decodeRgb(files.readBytes(p)).width()).count();
+                    double decodeSec = (System.nanoTime() - t0) / 1e9;
+                    PreprocessConfig cfg = new PreprocessConfig(source, out.resolve("p" + size + "-" + rep).toString(),
+                            new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), size, 0, 0.1, 42, null, null,
+                            PixelStorage.FLOAT32, false, 0, 60, true);
+                    PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
+                    double decodeRate = decoded / decodeSec;
+                    report.append(String.format(Locale.ROOT,
+                            "size %3d run %d: decode-only %7.1f img/s (%.2f s), preprocess %7.1f img/s (%.2f s), ratio %.2f%n",
+                            size, rep, decodeRate, decodeSec, r.recordsPerSecond(), r.wallSeconds(),
+                            r.recordsPerSecond() / decodeRate));
+                }
+            }
+            for (PixelStorage storage : PixelStorage.values()) {
+                Path dir = out.resolve("s-" + storage.id());
+                PreprocessConfig cfg = new PreprocessConfig(source, dir.toString(),
+                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), 64, 0, 0.1, 42, null, null,
+                        storage, false, 0, 60, true);
+                PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
+                long bytes;
+                try (Stream<Path> s = Files.walk(dir.resolve("train"))) {
+                    bytes = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
+                }
+                long n = r.metadata().counts().perSplit().get("train");
+                long t0 = System.nanoTime();
+                long sum = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
+                        .map(row -> ShardSchema.pixels(row, r.metadata().spec()).length).count();
+                double readSec = (System.nanoTime() - t0) / 1e9;
+                report.append(String.format(Locale.ROOT,
+                        "storage %-7s 64 px: %8.0f bytes/image (raw float32 %d), preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
+                        storage.id(), (double) bytes / n, 3 * 64 * 64 * 4, r.recordsPerSecond(), n / readSec, sum));
+            }
+            System.out.println("=== PreprocessBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores, local[2]) ===");
+            System.out.print(report);
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.sparkinception.trainer.distributed;
+
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.zoo.InceptionZoo;
+import io.sparkinception.trainer.zoo.InferenceExport;
+import io.sparkinception.trainer.zoo.ModelSpec;
+import io.sparkinception.trainer.zoo.TrainingRecipe;
+import io.sparkinception.trainer.zoo.ZooGraph;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One training run: loads the shards, builds the zoo model, runs parameter-averaging rounds with progress,
+ * metrics, validation, EMA and checkpoints, and writes the models and summary. The three roles live in
+ * {@link ParameterAveragingMaster} (driver), {@link PartitionTrainer} (executors) and {@link Aggregate}.
+ */
+public final class DistributedTrainer {
+    private DistributedTrainer() {
+    }
+
+    /** {@code summary.json}. */
+    public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
+                          double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
+                          double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
+                          int averagingFrequency, long seed, int imageSize, int numClasses) {
+    }
+
+    /** The model of a run: its zoo spec and configured graph. */
+    public static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata) {
+        TrainingRecipe recipe = cfg.resolvedRecipe();
+        ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
+                .withInputSize(metadata.spec().imageSize())
+                .withInputChannels(metadata.spec().channels())
+                .withWidth(cfg.width(), cfg.minFilters())
+                .withAuxHeads(cfg.auxHeads())
+                .withSeed(cfg.seed())
+                .withRecipe(recipe);
+        if (cfg.weightDecay() >= 0) {
+            spec = spec.withLayerDefaults(spec.layerDefaults().withWeightDecay(cfg.weightDecay()));
+        }
+        return InceptionZoo.configure(spec);
+    }
+
+    public static Summary run(SparkSession spark, TrainConfig cfg, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        String data = strip(cfg.data());
+        String out = strip(cfg.output());
+        DatasetMetadata metadata = MetadataIO.read(files, data);
+        DatasetMetadata.Spec spec = metadata.spec();
+        Checkpoints checkpoints = new Checkpoints(files, out);
+        if (!cfg.resume() && files.exists(out + "/checkpoints/latest")) {
+            throw new IllegalArgumentException("output " + out + " already holds a training run; pass --resume to continue it"
+                    + " or choose another --output");
+        }
+        if (!files.exists(data + "/train")) {
+            throw new IllegalArgumentException(data + " has no train/ split to train on");
+        }
+        ZooGraph zoo = model(cfg, metadata);
+        String json = zoo.configuration().toJson();
+        int workers = cfg.workers() > 0 ? cfg.workers() : jsc.defaultParallelism();
+        StorageLevel level = StorageLevel.fromString(cfg.storageLevel());
+        String datasetId = UUID.randomUUID().toString();
+
+        jsc.setJobDescription("train: load and partition the training examples");
+        JavaRDD<Example> train = TrainingData.load(spark, data + "/train", spec, workers, level);
+        List<Integer> sizes = train.mapPartitions(it -> {
+            int n = 0;
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+            return List.of(n).iterator();
+        }).collect();
+        int maxSize = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int minSize = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+        if (minSize == 0) {
+            throw new IllegalArgumentException("the training split has " + sizes.stream().mapToInt(Integer::intValue).sum()
+                    + " examples, too few for " + workers + " workers");
+        }
+        JavaRDD<Example> val = files.exists(data + "/val") && cfg.validateEveryEpochs() > 0
+                ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
+
+        int b = cfg.batchSizePerWorker();
+        int k = cfg.averagingFrequency();
+        long stepsPerEpoch = (maxSize + b - 1) / b;
+        long totalRounds = (cfg.epochs() * stepsPerEpoch + k - 1) / k;
+        if (cfg.maxRounds() > 0) {
+            totalRounds = Math.min(totalRounds, cfg.maxRounds());
+        }
+        WorkerSettings ws = new WorkerSettings(json, b, k, cfg.seed(), metadata.classes().size(), spec.imageSize(),
+                spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch());
+        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws),
+                cfg.aggregationDepth(), cfg.averageUpdaterState());
+
+        ComputationGraph g = zoo.init();
+        long round = 0;
+        long examplesSeen = 0;
+        double priorSeconds = 0;
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
+        if (cfg.resume()) {
+            Checkpoints.State s = checkpoints.restoreLatest(g);
+            if (s != null) {
+                round = s.nextRound();
+                examplesSeen = s.examplesSeen();
+                priorSeconds = s.wallSeconds();
+                metrics.addAll(s.metrics());
+                ema = s.ema();
+                log.printf(Locale.ROOT, "train: resumed from round %d of %d%n", round, totalRounds);
+            } else {
+                log.println("train: --resume given but no checkpoint in " + out + "/checkpoints; starting from scratch");
+            }
+        }
+        log.printf(Locale.ROOT, "train: %s width %.2f, %,d parameters, %d classes, %d px; %d workers x %d examples"
+                        + " (batch %d, k %d): %d steps/epoch, %d rounds%n", cfg.family().id(), cfg.width(), g.numParams(),
+                metadata.classes().size(), spec.imageSize(), workers, maxSize, b, k, stepsPerEpoch, totalRounds);
+
+        long firstRound = round;
+        long loopStart = System.nanoTime();
+        EvalCounts lastVal = null;
+        for (; round < totalRounds; round++) {
+            int iteration = (int) (round * k);
+            int epoch = (int) (iteration / stepsPerEpoch);
+            jsc.setJobDescription(String.format(Locale.ROOT, "train round %d/%d (epoch %d)", round + 1, totalRounds, epoch + 1));
+            ParameterAveragingMaster.RoundResult r = master.round(g, train, datasetId,
+                    new RoundState(g.params().toFloatVector(), PartitionTrainer.updaterState(g), round, iteration, epoch));
+            examplesSeen += r.aggregate().examples();
+            if (ema != null) {
+                float[] p = g.params().toFloatVector();
+                // TensorFlow's ExponentialMovingAverage(num_updates): a short run is not dominated by the
+                // random initialization.
+                float d = (float) Math.min(cfg.emaDecay(), (1.0 + round) / (10.0 + round));
+                for (int i = 0; i < p.length; i++) {
+                    ema[i] = d * ema[i] + (1 - d) * p[i];
+                }
+            }
+            double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
+            double rate = (round + 1 - firstRound) * (double) workers * b * k / loopSeconds;
+            double eta = loopSeconds / (round + 1 - firstRound) * (totalRounds - round - 1);
+            log.printf(Locale.ROOT, "train: round %d/%d epoch %d/%d loss %.4f | %.1f img/s | elapsed %s | ETA %s | %s%n",
+                    round + 1, totalRounds, epoch + 1, cfg.epochs(), r.aggregate().meanLoss(), rate,
+                    ProgressMonitor.formatDuration(priorSeconds + loopSeconds), ProgressMonitor.formatDuration(eta), r.overhead());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", "round");
+            m.put("round", round + 1);
+            m.put("epoch", (double) (iteration + k) / stepsPerEpoch);
+            m.put("loss", r.aggregate().meanLoss());
+            m.put("learning_rate", cfg.resolvedRecipe().learningRate().atEpoch(epoch));
+            m.put("examples_seen", examplesSeen);
+            m.put("images_per_second", rate);
+            m.put("broadcast_seconds", r.broadcastNanos() / 1e9);
+            m.put("round_seconds", r.roundNanos() / 1e9);
+            m.put("fit_seconds_per_worker", r.aggregate().fitNanos() / 1e9 / r.aggregate().workers());
+            m.put("apply_seconds", r.applyNanos() / 1e9);
+            metrics.add(m);
+
+            int epochAfter = (int) ((round + 1) * k / stepsPerEpoch);
+            boolean last = round + 1 == totalRounds;
+            boolean epochEnd = epochAfter > epoch;
+            if (val != null && (last || epochEnd && epochAfter % cfg.validateEveryEpochs() == 0)) {
+                jsc.setJobDescription("train: validate after round " + (round + 1));
+                lastVal = Validator.evaluate(jsc, val, json, g.params().toFloatVector(), 64, ZooGraph.MAIN_OUTPUT,
+                        spec.channels(), spec.imageSize());
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("type", "validation");
+                v.put("round", round + 1);
+                v.put("epoch", (double) (round + 1) * k / stepsPerEpoch);
+                v.put("val_top1", lastVal.top1Accuracy());
+                v.put("val_top5", lastVal.top5Accuracy());
+                v.put("val_loss", lastVal.meanLoss());
+                v.put("val_examples", lastVal.examples());
+                metrics.add(v);
+                log.printf(Locale.ROOT, "train: validation after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
+                        round + 1, lastVal.top1Accuracy(), lastVal.top5Accuracy(), lastVal.meanLoss(), lastVal.examples());
+            }
+            if ((round + 1) % cfg.checkpointEvery() == 0 || last) {
+                checkpoints.write(g, new Checkpoints.State(round + 1, examplesSeen,
+                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema));
+                writeMetrics(files, out, metrics);
+            }
+        }
+        EvalCounts emaVal = null;
+        if (val != null && ema != null) {
+            emaVal = Validator.evaluate(jsc, val, json, ema, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
+            log.printf(Locale.ROOT, "train: EMA model validation: top-1 %.4f, top-5 %.4f%n", emaVal.top1Accuracy(), emaVal.top5Accuracy());
+        }
+        train.unpersist(false);
+        if (val != null) {
+            val.unpersist(false);
+        }
+        PartitionData.evict(datasetId);
+
+        double wall = priorSeconds + (System.nanoTime() - loopStart) / 1e9;
+        float[] params = g.params().toFloatVector();
+        writeModel(files, out + "/model.zip", g, true);
+        writeModel(files, out + "/inference-model.zip", InferenceExport.withoutAuxHeads(g), false);
+        if (ema != null) {
+            ComputationGraph e = g.clone();
+            e.setParams(Nd4j.create(ema, g.params().shape()));
+            writeModel(files, out + "/ema-model.zip", InferenceExport.withoutAuxHeads(e), false);
+        }
+        writeMetrics(files, out, metrics);
+        files.writeAtomically(out + "/train.conf", cfg.rendered());
+        files.writeAtomically(out + "/metadata.json", MetadataIO.toJson(metadata));
+        Summary summary = new Summary(cfg.family().id(), cfg.width(), totalRounds, (double) totalRounds * k / stepsPerEpoch,
+                examplesSeen, examplesSeen / Math.max(wall, 1e-9), lastVal == null ? Double.NaN : lastVal.top1Accuracy(),
+                lastVal == null ? Double.NaN : lastVal.top5Accuracy(), lastVal == null ? Double.NaN : lastVal.meanLoss(),
+                emaVal == null ? Double.NaN : emaVal.top1Accuracy(), wall, sha256(params), params.length, workers, b, k,
+                cfg.seed(), spec.imageSize(), metadata.classes().size());
+        files.writeAtomically(out + "/summary.json", MetadataIO.toJson(summary));
+        log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
+                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),
+                summary.paramsSha256());
+        return summary;
+    }
+
+    static void writeModel(HadoopFiles files, String path, ComputationGraph g, boolean withUpdater) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ModelSerializer.writeModel(g, bytes, withUpdater);
+        files.writeAtomically(path, bytes.toByteArray());
+    }
+
+    static void writeMetrics(HadoopFiles files, String out, List<Map<String, Object>> metrics) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, Object> m : metrics) {
+            sb.append(MetadataIO.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(m)).append('\n');
+        }
+        files.writeAtomically(out + "/metrics.jsonl", sb.toString());
+    }
+
+    /** SHA-256 of parameters as little-endian float32: two runs are equal iff their hashes are. */
+    public static String sha256(float[] params) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Checkpoints.toBytes(params)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String strip(String p) {
+        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+}

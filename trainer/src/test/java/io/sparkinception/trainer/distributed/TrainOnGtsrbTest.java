@@ -1,0 +1,105 @@
+package io.sparkinception.trainer.distributed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.spark.PreprocessPipeline;
+import io.sparkinception.testing.LocalSpark;
+import io.sparkinception.testing.SharedData;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.io.output.NullOutputStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trainer end to end in local[2] on the shared GTSRB data: learning, outputs, resume. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TrainOnGtsrbTest {
+    private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);
+    private SparkSession spark;
+    private Path root;
+    private String data;
+
+    @BeforeAll
+    void prepare(@TempDir Path dir) throws Exception {
+        root = dir;
+        spark = LocalSpark.start("train-gtsrb");
+        data = dir.resolve("gtsrb-32").toString();
+        SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
+                SharedData.data("gtsrb/signnames.csv").toString(), null, true);
+        PreprocessPipeline.run(spark, new PreprocessConfig(source, data, new PreprocessConfig.CropSpec(0.1, true,
+                Interpolation.AREA), 32, 0, 0.1, 42, null, null, PixelStorage.FLOAT16, true, 0, 60, true), QUIET);
+    }
+
+    @AfterAll
+    void stop() {
+        spark.stop();
+    }
+
+    private TrainConfig config(String output, Map<String, String> extra) {
+        Map<String, String> flags = new HashMap<>(Map.of("data", data, "output", output, "family", "googlenet",
+                "width", "0.25", "min-filters", "8", "workers", "2", "batch-size-per-worker", "32",
+                "averaging-frequency", "4", "seed", "11"));
+        flags.putAll(extra);
+        return TrainConfig.load(null, flags);
+    }
+
+    @Test
+    void aSmallGoogLeNetLearnsGtsrbFarAboveChance() throws Exception {
+        String out = root.resolve("learn").toString();
+        DistributedTrainer.Summary s = DistributedTrainer.run(spark, config(out, Map.of("epochs", "4",
+                "augment.random-crop", "false", "augment.brightness", "0", "augment.contrast", "0", "augment.saturation", "0",
+                "learning-rate", "0.002", "checkpoint-every", "1000")), System.out);
+        // Chance is 1/43 = 2.3 %; the bar is ten times chance. Measured: see the test report's output line.
+        System.out.printf("GTSRB 32 px, GoogLeNet width 0.25, 4 epochs: val top-1 %.4f, top-5 %.4f, EMA top-1 %.4f%n",
+                s.valTop1(), s.valTop5(), s.emaValTop1());
+        assertTrue(s.valTop1() > 0.23, "val top-1 " + s.valTop1());
+        assertTrue(s.valTop5() > s.valTop1());
+        for (String f : List.of("model.zip", "inference-model.zip", "ema-model.zip", "metrics.jsonl", "summary.json",
+                "train.conf", "metadata.json")) {
+            assertTrue(Files.exists(Path.of(out, f)), f);
+        }
+        List<String> lines = Files.readAllLines(Path.of(out, "metrics.jsonl"));
+        assertEquals(s.rounds(), lines.stream().filter(l -> l.contains("\"type\":\"round\"")).count());
+        assertTrue(lines.stream().filter(l -> l.contains("\"type\":\"validation\"")).count() >= 4, "one validation per epoch");
+        Map<?, ?> summary = MetadataIO.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
+        for (String key : List.of("family", "rounds", "epochs", "examples_seen", "images_per_second", "val_top1", "val_top5",
+                "wall_seconds", "params_sha256")) {
+            assertTrue(summary.containsKey(key), key);
+        }
+    }
+
+    @Test
+    void resumingFromACheckpointReachesTheSameParametersBitForBit() throws Exception {
+        Map<String, String> common = Map.of("checkpoint-every", "2", "epochs", "1", "max-rounds", "6",
+                "validate-every-epochs", "0", "recipe", "sgd-momentum", "learning-rate", "0.02");
+        String straight = root.resolve("straight").toString();
+        DistributedTrainer.Summary a = DistributedTrainer.run(spark, config(straight, common), QUIET);
+
+        String interrupted = root.resolve("interrupted").toString();
+        Map<String, String> firstHalf = new HashMap<>(common);
+        firstHalf.put("max-rounds", "3");
+        DistributedTrainer.Summary half = DistributedTrainer.run(spark, config(interrupted, firstHalf), QUIET);
+        assertNotEquals(a.paramsSha256(), half.paramsSha256());
+        Map<String, String> resume = new HashMap<>(common);
+        resume.put("resume", "true");
+        DistributedTrainer.Summary b = DistributedTrainer.run(spark, config(interrupted, resume), QUIET);
+        assertEquals(6, b.rounds());
+        assertEquals(a.paramsSha256(), b.paramsSha256(), "resumed run equals the uninterrupted one");
+        assertEquals(a.examplesSeen(), b.examplesSeen());
+    }
+}
