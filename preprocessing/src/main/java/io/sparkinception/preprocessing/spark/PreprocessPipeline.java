@@ -9,6 +9,7 @@ import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.ChannelStats;
 import io.sparkinception.preprocessing.image.FloatImage;
@@ -62,11 +63,13 @@ public final class PreprocessPipeline {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String output = stripSlash(cfg.output());
+        String output = stripSlash(files.qualify(cfg.output()));
         prepareOutput(files, output, cfg.overwrite());
 
         DatasetMetadata reused = cfg.reuseSpec() == null ? null : MetadataIO.read(files, cfg.reuseSpec());
-        ReadResult read = cfg.source().reader().read(cfg.source(), files);
+        // Executors resolve relative paths against their own working directories: qualify every path here.
+        SourceSpec source = qualified(cfg.source(), files);
+        ReadResult read = source.reader().read(source, files);
         List<ClassInfo> fixedClasses = reused != null ? reused.classes() : read.sourceClasses();
         Planner.Plan plan = Planner.plan(read, cfg.source().format(), fixedClasses, cfg.split(), cfg.valFraction(), cfg.seed());
         if (plan.classes().isEmpty()) {
@@ -231,6 +234,12 @@ public final class PreprocessPipeline {
             files.deleteRecursively(output);
         }
         files.mkdirs(output);
+    }
+
+    static SourceSpec qualified(SourceSpec s, HadoopFiles files) {
+        return new SourceSpec(s.format(), files.qualify(s.input()),
+                s.imagesRoot().isEmpty() ? "" : files.qualify(s.imagesRoot()),
+                s.classNames().isEmpty() ? "" : files.qualify(s.classNames()), s.csv(), s.vocOneBased());
     }
 
     private static DatasetMetadata.Input input(PreprocessConfig cfg, HadoopFiles files) {

@@ -3,11 +3,9 @@ package io.sparkinception.preprocessing.synthetic;
 import io.sparkinception.preprocessing.image.Box;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.Shape;
-import java.awt.font.GlyphVector;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
@@ -26,9 +24,8 @@ import javax.imageio.ImageIO;
 /**
  * A deterministic generator of traffic-sign-like images with exact bounding boxes: a class is a sign shape
  * (circle, triangle, inverted triangle, square, diamond, octagon) with a glyph (digits and letters), drawn at
- * a random position, scale, rotation and colour on a textured background (noise, gradients, clutter
- * strokes, distractor shapes), with random blur-like downsampling and contrast. Classes that share a shape
- * or a glyph make it hard enough that one epoch does not reach 100 %.
+ * a random position, scale, rotation and colour on a textured background (gradient, noise, clutter strokes).
+ * Classes share outlines and glyphs with each other, so they are not separable by colour or outline alone.
  *
  * <p>The box is exact by construction: it is the bounding box of every pixel the sign changed (the sign is
  * drawn on a copy of the background and the two are compared), so every pixel outside it is background.
@@ -125,15 +122,13 @@ public final class SyntheticSigns {
         g.setColor(rim);
         g.setStroke(new BasicStroke((float) Math.max(1.5, size * 0.09)));
         g.draw(outline);
-        Font font = new Font(Font.SANS_SERIF, Font.BOLD, 100);
-        GlyphVector gv = font.createGlyphVector(g.getFontRenderContext(), glyph(classId));
-        Rectangle2D gb = gv.getVisualBounds();
+        // Glyphs are stroked segments (seven-segment style), not font text: no font needed, the same pixels on
+        // every machine.
         AffineTransform gt = new AffineTransform(t);
-        double glyphScale = 0.9 / Math.max(gb.getWidth(), gb.getHeight());
-        gt.scale(glyphScale, glyphScale);
-        gt.translate(-gb.getCenterX(), -gb.getCenterY());
+        gt.scale(0.55, 0.55);
         g.setColor(new Color(rnd.nextInt(60), rnd.nextInt(60), rnd.nextInt(60)));
-        g.fill(gt.createTransformedShape(gv.getOutline()));
+        g.setStroke(new BasicStroke((float) Math.max(1.2, size * 0.08), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.draw(gt.createTransformedShape(glyphPath(glyph(classId))));
         g.dispose();
         return new Sample(img, changedBox(bg, img), classId);
     }
@@ -194,6 +189,30 @@ public final class SyntheticSigns {
             throw new IllegalStateException("the sign changed no pixel");
         }
         return new Box(x1, y1, x2, y2);
+    }
+
+    /** A glyph as line segments in [-0.5, 0.5]^2 (y down). */
+    static Shape glyphPath(String glyph) {
+        double w = 0.32;
+        double h = 0.5;
+        double[][] a = {{-w, -h, w, -h}};
+        double[][] segs = switch (glyph) {
+            case "3" -> new double[][] {{-w, -h, w, -h}, {w, -h, w, 0}, {w, 0, w, h}, {-w, h, w, h}, {-w, 0, w, 0}};
+            case "5" -> new double[][] {{-w, -h, w, -h}, {-w, -h, -w, 0}, {-w, 0, w, 0}, {w, 0, w, h}, {-w, h, w, h}};
+            case "8" -> new double[][] {{-w, -h, w, -h}, {w, -h, w, h}, {-w, h, w, h}, {-w, -h, -w, h}, {-w, 0, w, 0}};
+            case "7" -> new double[][] {{-w, -h, w, -h}, {w, -h, -w * 0.3, h}};
+            case "A" -> new double[][] {{-w, h, 0, -h}, {0, -h, w, h}, {-w * 0.5, h * 0.2, w * 0.5, h * 0.2}};
+            case "P" -> new double[][] {{-w, h, -w, -h}, {-w, -h, w, -h}, {w, -h, w, 0}, {w, 0, -w, 0}};
+            case "X" -> new double[][] {{-w, -h, w, h}, {-w, h, w, -h}};
+            case "!" -> new double[][] {{0, -h, 0, h * 0.35}, {0, h * 0.8, 0, h}};
+            default -> a;
+        };
+        Path2D.Double p = new Path2D.Double();
+        for (double[] sgm : segs) {
+            p.moveTo(sgm[0], sgm[1]);
+            p.lineTo(sgm[2], sgm[3]);
+        }
+        return p;
     }
 
     private static Shape unitOutline(Outline o) {

@@ -58,6 +58,10 @@ public final class DistributedTrainer {
         if (cfg.weightDecay() >= 0) {
             spec = spec.withLayerDefaults(spec.layerDefaults().withWeightDecay(cfg.weightDecay()));
         }
+        if (cfg.batchNormDecay() > 0) {
+            spec = spec.withLayerDefaults(spec.layerDefaults().withBatchNorm(cfg.batchNormDecay(),
+                    spec.layerDefaults().batchNormEpsilon()));
+        }
         return InceptionZoo.configure(spec);
     }
 
@@ -65,8 +69,8 @@ public final class DistributedTrainer {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String data = strip(cfg.data());
-        String out = strip(cfg.output());
+        String data = strip(files.qualify(cfg.data()));
+        String out = strip(files.qualify(cfg.output()));
         DatasetMetadata metadata = MetadataIO.read(files, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);

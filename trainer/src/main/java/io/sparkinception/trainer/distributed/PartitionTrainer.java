@@ -41,6 +41,10 @@ public final class PartitionTrainer implements Serializable {
         }
         long t0 = System.nanoTime();
         ComputationGraph g = NetworkPool.borrow(settings.graphJson());
+        MemoryCheck.verify(NetworkPool.key(settings.graphJson()) + "/" + settings.batchSize(),
+                () -> MemoryCheck.estimateBytes(g.getConfiguration(), org.deeplearning4j.nn.conf.inputs.InputType.convolutional(
+                        settings.imageSize(), settings.imageSize(), settings.channels()), settings.batchSize(),
+                        g.numParams(), updaterState(g).length), Runtime.getRuntime().availableProcessors());
         try {
             restore(g, state);
             long t1 = System.nanoTime();

@@ -18,7 +18,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int epochs, long maxRounds, int workers, int batchSizePerWorker, int averagingFrequency,
                           int aggregationDepth, boolean averageUpdaterState, String storageLevel, int prefetch, long seed,
                           boolean resume, int checkpointEvery, String recipe, double learningRate, double lrDecayFactor,
-                          int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double emaDecay,
+                          int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
+                          double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
@@ -42,6 +43,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
         require(gradientClip == -1 || gradientClip >= 0, "gradient-clip must be -1 or >= 0, got " + gradientClip);
         require(weightDecay == -1 || weightDecay >= 0, "weight-decay must be -1 or >= 0, got " + weightDecay);
+        require(batchNormDecay == -1 || (batchNormDecay > 0 && batchNormDecay < 1),
+                "batch-norm-decay must be -1 or in (0, 1), got " + batchNormDecay);
         try {
             StorageLevel.fromString(storageLevel);
         } catch (IllegalArgumentException e) {
@@ -91,7 +94,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getString("storage-level"), c.getInt("prefetch"), c.getLong("seed"), c.getBoolean("resume"),
                     c.getInt("checkpoint-every"), c.getString("recipe"), c.getDouble("learning-rate"),
                     c.getDouble("lr-decay-factor"), c.getInt("lr-decay-epochs"), c.getDouble("label-smoothing"),
-                    c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("ema-decay"),
+                    c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
+                    c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug,
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {

@@ -1,0 +1,46 @@
+package io.sparkinception.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.testing.SharedData;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Every HOCON file users copy from conf/ loads and validates (no unknown keys, no bad values). */
+class ConfFilesTest {
+
+    private static List<Path> confs(String prefix) throws Exception {
+        try (Stream<Path> s = Files.list(SharedData.repoRoot().resolve("conf"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".conf")).sorted().toList();
+        }
+    }
+
+    @Test
+    void trainConfigsLoad() throws Exception {
+        List<Path> files = confs("train-");
+        assertTrue(files.size() >= 5, "one train config per family: " + files);
+        for (Path f : files) {
+            TrainConfig c = TrainConfig.load(f.toString(), Map.of("data", "d", "output", "o"));
+            assertTrue(f.getFileName().toString().contains(c.family().id().replace("googlenet", "g"))
+                    || f.getFileName().toString().contains("gtsrb"), f + " trains " + c.family().id());
+        }
+    }
+
+    @Test
+    void preprocessConfigsLoadAndPointAtTheSharedData() throws Exception {
+        List<Path> files = confs("preprocess-");
+        assertEquals(2, files.size());
+        for (Path f : files) {
+            PreprocessConfig c = PreprocessConfig.load(f.toString(), Map.of());
+            // Relative to the repository root, as the README runs them.
+            assertTrue(Files.exists(SharedData.repoRoot().resolve(c.source().input())), c.source().input());
+        }
+    }
+}

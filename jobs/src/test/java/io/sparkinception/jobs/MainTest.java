@@ -1,0 +1,73 @@
+package io.sparkinception.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkinception.preprocessing.MetadataIO;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract, run in-process (the cluster tests run the same through bin/spark-submit). */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpListsEveryFlagWithItsDefault() {
+        assertEquals(0, run("preprocess", "--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : new String[] {"--format", "--input", "--images-root", "--class-names", "--output", "--image-size",
+            "--shards", "--val-fraction", "--seed", "--split", "--reuse-spec", "--csv.label-column"}) {
+            assertTrue(help.contains("  " + flag + " (default "), flag + " missing from:\n" + help);
+        }
+        assertTrue(help.contains("--image-size (default 0) (required)"));
+        assertEquals(0, run("train", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--averaging-frequency (default 5)"));
+    }
+
+    @Test
+    void badArgumentsExitWithCodeTwoAndOneLine() {
+        assertEquals(2, run("preprocess", "--bogus", "1"));
+        assertEquals(2, run("preprocess", "--input"));
+        assertEquals(2, run("preprocess", "--input", "x.csv", "--output", "/tmp/x"));
+        assertEquals(2, run("train", "--data", "d", "--output", "o", "--family", "alexnet"));
+        assertEquals(2, run("nosuchcommand"));
+        String[] lines = err.toString(StandardCharsets.UTF_8).strip().split("\n");
+        assertEquals(5, lines.length, String.join("\n", lines));
+        assertTrue(lines[0].startsWith("error: preprocess: unknown flag --bogus"), lines[0]);
+        assertTrue(lines[1].contains("flag --input needs a value"), lines[1]);
+        assertTrue(lines[2].contains("image-size is required"), lines[2]);
+        assertTrue(lines[3].contains("alexnet"), lines[3]);
+        assertTrue(lines[4].contains("unknown command 'nosuchcommand'"), lines[4]);
+    }
+
+    @Test
+    void quickstartRunsEndToEndOnGeneratedData(@TempDir Path dir) throws Exception {
+        System.setProperty("spark.master", "local[2]");
+        try {
+            int code = run("quickstart", "--output", dir.toString(), "--classes", "4", "--train-per-class", "12",
+                    "--test-per-class", "5", "--image-size", "16");
+            assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.clearProperty("spark.master");
+        }
+        JsonNode train = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep/metadata.json")));
+        assertEquals(48, train.at("/counts/input_records").asInt());
+        assertEquals(48, train.at("/counts/written").asInt());
+        assertEquals(4, train.at("/classes").size());
+        JsonNode test = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep-test/metadata.json")));
+        assertEquals(20, test.at("/counts/per_split/test").asInt());
+        assertEquals(train.at("/spec/mean"), test.at("/spec/mean"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("quickstart: done"));
+    }
+}
