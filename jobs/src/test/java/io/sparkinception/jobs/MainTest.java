@@ -70,4 +70,20 @@ class MainTest {
         assertEquals(train.at("/spec/mean"), test.at("/spec/mean"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("quickstart: done"));
     }
+
+    @Test
+    void modelsPrintsJsonPerFamily() throws Exception {
+        assertEquals(0, run("models", "--family", "googlenet", "--classes", "10", "--image-size", "75", "--width", "0.25",
+                "--aux", "false", "--json"));
+        JsonNode json = MetadataIO.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, json.size());
+        JsonNode g = json.get(0);
+        assertEquals("googlenet", g.get("family").asText());
+        assertTrue(g.get("params").asLong() > 10_000, g.toString());
+        assertTrue(g.get("flops_per_image").asLong() > g.get("params").asLong());
+        JsonNode last = g.get("endpoints").get(g.get("endpoints").size() - 1);
+        assertEquals("Logits", last.get("name").asText());
+        assertEquals(10, last.get("shape").get(last.get("shape").size() - 1).asInt());
+        assertEquals(2, run("models", "--family", "resnet50"));
+    }
 }

@@ -3,6 +3,7 @@ package io.sparkinception.jobs.cluster;
 import io.sparkinception.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * {@code bin/spark-submit ARGS} as a subprocess of a test, run from the repository root, with stdout and stderr
@@ -98,6 +100,51 @@ public final class SparkSubmitProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name, e);
+        }
+    }
+
+    /**
+     * Polls the process's stdout (every 200 ms) until a line matches {@code pattern} (with {@link
+     * java.util.regex.Matcher#find}), and returns that line: a test hook to act at a point of a running job, with no
+     * fixed sleep. Fails with the output so far when the process exits first or {@code timeout} passes (the process
+     * keeps running then; {@link #await} or {@link #kill} ends it).
+     */
+    public String awaitStdoutLine(Pattern pattern, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            boolean exited = !process.isAlive();
+            // Read after checking liveness, so that a line written just before the exit is not missed.
+            for (String line : readLines(stdout)) {
+                if (pattern.matcher(line).find()) {
+                    return line;
+                }
+            }
+            if (exited) {
+                throw new AssertionError("bin/spark-submit (" + name + ") exited before its stdout showed a line matching /"
+                        + pattern + "/:\n" + result(process.exitValue()).describe());
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("no stdout line of bin/spark-submit (" + name + ") matched /" + pattern
+                        + "/ within " + timeout + ":\n" + result(-1).describe());
+            }
+            waitFor(Duration.ofMillis(200));
+        }
+    }
+
+    /** Kills the process and all its descendants (SIGKILL) and waits up to 30 s for it; for cleanup after a failure. */
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            // Lenient decoding: the file may end in the middle of a character the process is writing.
+            return Files.exists(file)
+                    ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList() : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
         }
     }
 

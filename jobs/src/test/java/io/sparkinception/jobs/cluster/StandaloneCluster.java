@@ -117,6 +117,32 @@ public final class StandaloneCluster implements AutoCloseable {
         return executors().stream().map(ProcessHandle::pid).toList();
     }
 
+    /**
+     * A running executor JVM and what its command line says it is.
+     *
+     * @param appId      the application it serves ({@code app-...}, the Spark application id)
+     * @param executorId the executor id the driver and the logs use ("0", "1", ...)
+     */
+    public record ExecutorJvm(long pid, String appId, String executorId) {
+    }
+
+    /**
+     * The executor JVMs running now with their application and executor ids (read from the {@code --app-id} and
+     * {@code --executor-id} arguments the Worker launched them with). Also remembered for {@link #executorsSeen()}.
+     */
+    public List<ExecutorJvm> runningExecutors() {
+        List<ExecutorJvm> out = new ArrayList<>();
+        for (ProcessHandle p : executors()) {
+            List<String> args = Arrays.asList(commandLine(p).split("\\s+"));
+            int app = args.indexOf("--app-id");
+            int id = args.indexOf("--executor-id");
+            if (p.isAlive() && app >= 0 && id >= 0 && app + 1 < args.size() && id + 1 < args.size()) {
+                out.add(new ExecutorJvm(p.pid(), args.get(app + 1), args.get(id + 1)));
+            }
+        }
+        return out;
+    }
+
     /** Every executor JVM {@link #executorPids()} (or the await methods) ever saw, running or not. */
     public synchronized List<Long> executorsSeen() {
         executors();

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
@@ -34,7 +33,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
-import scala.Tuple2;
+import scala.Option;
 
 /**
  * The preprocessing job: annotations are read and validated on the driver; images are read, decoded, cropped
@@ -125,8 +124,7 @@ public final class PreprocessPipeline {
                     : (int) Math.max(1, (written + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD);
             jsc.setJobGroup("preprocess", "preprocess: write " + split.id() + " (" + written + " records, "
                     + shards + " shards)", false);
-            writeSplit(spark, outcomes, split, plan.plannedPerSplit().get(split), shards, spec, output + "/" + split.id());
-            shardCounts.put(split.id(), shards);
+            shardCounts.put(split.id(), writeSplit(spark, outcomes, split, shards, spec, output + "/" + split.id(), files));
             perSplit.put(split.id(), written);
         }
         outcomes.unpersist(false);
@@ -205,15 +203,20 @@ public final class PreprocessPipeline {
         return (int) Math.max(Math.max(parallelism * 4L, (images + 511) / 512), byBytes);
     }
 
-    private static void writeSplit(SparkSession spark, JavaRDD<Cropper.Outcome> outcomes, Split split, long planned,
-                                   int shards, DatasetMetadata.Spec spec, String path) {
-        JavaPairRDD<Long, Cropper.Outcome> keyed = outcomes
-                .filter(o -> o.written() && o.job().split() == split)
-                .mapToPair(o -> new Tuple2<>(o.job().seq(), o));
-        JavaRDD<Row> rows = keyed.repartitionAndSortWithinPartitions(new ShardPartitioner(shards, planned))
-                .map(t -> ShardSchema.toRow(t._2(), spec));
-        spark.createDataFrame(rows, ShardSchema.schema(spec.pixelStorage()))
-                .write().mode(SaveMode.Overwrite).parquet(path);
+    /**
+     * Writes a split without a shuffle: the crops are already in input (seq) order, so the image partitions are
+     * coalesced into {@code shards} contiguous runs, each written as one Parquet file in seq order. Memory stays
+     * flat whatever the image size (a shuffle would sort every crop of the split).
+     *
+     * @return the number of Parquet files written
+     */
+    private static int writeSplit(SparkSession spark, JavaRDD<Cropper.Outcome> outcomes, Split split, int shards,
+                                  DatasetMetadata.Spec spec, String path, HadoopFiles files) throws IOException {
+        JavaRDD<Cropper.Outcome> mine = outcomes.filter(o -> o.written() && o.job().split() == split);
+        JavaRDD<Row> rows = mine.rdd().coalesce(shards, false, Option.apply(new ContiguousCoalescer()), null)
+                .toJavaRDD().map(o -> ShardSchema.toRow(o, spec));
+        spark.createDataFrame(rows, ShardSchema.schema(spec.pixelStorage())).write().mode(SaveMode.Overwrite).parquet(path);
+        return files.list(path, ".parquet").size();
     }
 
     private static DatasetMetadata.Spec withStats(DatasetMetadata.Spec s, ChannelStats stats) {

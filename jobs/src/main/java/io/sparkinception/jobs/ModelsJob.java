@@ -1,0 +1,49 @@
+package io.sparkinception.jobs;
+
+import com.typesafe.config.Config;
+import io.sparkinception.config.Settings;
+import io.sparkinception.trainer.zoo.ModelFamily;
+import io.sparkinception.trainer.zoo.ModelReport;
+import io.sparkinception.trainer.zoo.ModelReports;
+import io.sparkinception.trainer.zoo.ModelSpec;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code models}: what each family costs, for users choosing a model. Runs on the driver only, no Spark job. */
+final class ModelsJob implements Command {
+    static final String NAMESPACE = "spark-inception.models";
+
+    @Override
+    public String name() {
+        return "models";
+    }
+
+    @Override
+    public String summary() {
+        return "print parameter count, training FLOPs per image and endpoint shapes of the model zoo";
+    }
+
+    @Override
+    public String namespace() {
+        return NAMESPACE;
+    }
+
+    @Override
+    public int run(Arguments args, PrintStream out) {
+        Config c = Settings.load(NAMESPACE, args.configFile(), args.overrides());
+        String family = c.getString("family");
+        List<ModelFamily> families = family.isBlank() ? List.of(ModelFamily.values()) : List.of(ModelFamily.of(family));
+        List<ModelReport> reports = new ArrayList<>();
+        for (ModelFamily f : families) {
+            ModelSpec spec = ModelSpec.defaults(f, c.getInt("classes")).withAuxHeads(c.getBoolean("aux"))
+                    .withWidthMultiplier(c.getDouble("width"));
+            if (c.getInt("image-size") > 0) {
+                spec = spec.withInputSize(c.getInt("image-size"));
+            }
+            reports.add(ModelReports.describe(spec));
+        }
+        out.print(c.getBoolean("json") ? ModelReports.toJson(reports) + "\n" : ModelReports.toText(reports));
+        return 0;
+    }
+}
