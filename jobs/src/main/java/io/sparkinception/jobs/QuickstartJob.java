@@ -56,13 +56,13 @@ final class QuickstartJob implements Command {
             step(out, 2, "preprocess the training set -> " + prep);
             PreprocessPipeline.Result train = PreprocessPipeline.run(spark, new PreprocessConfig(sources.train(), prep,
                     new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), size, 0, 0.1, seed, sources.trainSplit(),
-                    null, PixelStorage.FLOAT32, false, 0, 10, true), out);
+                    null, PixelStorage.FLOAT32, false, 0, 10, true, "auto"), out);
             out.print(PreprocessPipeline.summaryTable(train));
             if (sources.test() != null) {
                 step(out, 3, "preprocess the test set with the training spec -> " + prepTest);
                 PreprocessPipeline.Result test = PreprocessPipeline.run(spark, new PreprocessConfig(sources.test(), prepTest,
                         new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 0, 0, 0.1, seed, Split.TEST,
-                        prep + "/metadata.json", PixelStorage.FLOAT32, false, 0, 10, true), out);
+                        prep + "/metadata.json", PixelStorage.FLOAT32, false, 0, 10, true, "auto"), out);
                 out.print(PreprocessPipeline.summaryTable(test));
             }
             out.println("quickstart: done. Shards and metadata.json in " + prep

@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, int imageSize, int shards,
                                double valFraction, long seed, Split split, String reuseSpec, PixelStorage storage,
-                               boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite)
+                               boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite,
+                               String cacheLevel)
         implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.preprocess";
@@ -45,6 +46,14 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions must be >= 0 (0: automatic), got " + partitions);
+        }
+        if (cacheLevel == null || !cacheLevel.equalsIgnoreCase("auto")) {
+            try {
+                org.apache.spark.storage.StorageLevel.fromString(cacheLevel == null ? "" : cacheLevel);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cache-level must be auto or a Spark storage level (MEMORY_AND_DISK_SER,"
+                        + " DISK_ONLY, ...), got '" + cacheLevel + "'");
+            }
         }
         if (progressSeconds <= 0) {
             throw new IllegalArgumentException("progress-seconds must be positive, got " + progressSeconds);
@@ -86,7 +95,7 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
                     c.getInt("image-size"), c.getInt("shards"), c.getDouble("val-fraction"), c.getLong("seed"),
                     split.equalsIgnoreCase("auto") ? null : Split.of(split), Settings.optionalString(c, "reuse-spec"),
                     PixelStorage.of(c.getString("storage")), c.getBoolean("scale-by-std"), c.getInt("partitions"),
-                    c.getInt("progress-seconds"), c.getBoolean("overwrite"));
+                    c.getInt("progress-seconds"), c.getBoolean("overwrite"), c.getString("cache-level"));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

@@ -89,7 +89,7 @@ public final class PreprocessPipeline {
         jsc.setJobGroup("preprocess", "preprocess: read, crop and resize " + plan.tasks().size() + " images", false);
         JavaRDD<Cropper.Outcome> outcomes = jsc.parallelize(plan.tasks(), partitions)
                 .mapPartitions(it -> cropAll(it, cropper, files, done))
-                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                .persist(cacheLevel(spark, cfg.cacheLevel(), plan.plannedRecords(), baseSpec.imageSize(), log));
         List<PartitionSummary> summaries;
         try (ProgressMonitor progress = new ProgressMonitor("preprocess", "records", plan.plannedRecords(),
                 done::value, cfg.progressSeconds(), log)) {
@@ -191,6 +191,28 @@ public final class PreprocessPipeline {
             }
         }
         return new PartitionSummary(stats, skipped, perClass);
+    }
+
+    /**
+     * The storage level of the cached crops (kept between the statistics pass and the writes). {@code auto}:
+     * serialized in memory (spilling to disk) when the crops take at most a quarter of the executors' memory, else
+     * on disk only: at 224 px the float crops of a few thousand images already exceed a small heap, and filling the
+     * heap with cached blocks ends in an OutOfMemoryError rather than a spill.
+     */
+    static StorageLevel cacheLevel(SparkSession spark, String setting, long records, int imageSize, PrintStream log) {
+        if (!setting.equalsIgnoreCase("auto")) {
+            return StorageLevel.fromString(setting);
+        }
+        long bytes = records * 3L * imageSize * imageSize * Float.BYTES;
+        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
+        boolean local = spark.sparkContext().isLocal();
+        long perExecutor = local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g");
+        int executors = local ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
+        long budget = perExecutor / 4 * executors;
+        StorageLevel level = bytes <= budget ? StorageLevel.MEMORY_AND_DISK_SER() : StorageLevel.DISK_ONLY();
+        log.printf(Locale.ROOT, "preprocess: caching %.0f MB of crops %s%n", bytes / 1e6,
+                bytes <= budget ? "in memory (spilling to disk)" : "on disk (more than a quarter of executor memory)");
+        return level;
     }
 
     /**

@@ -51,7 +51,7 @@ class BadInputTest {
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, csv.toString(), "", classes == null ? "" : classes.toString(),
                 null, true);
         return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0.1, true, Interpolation.BICUBIC), 16, 2,
-                0.0, 1, null, null, PixelStorage.FLOAT32, true, 3, 10, false);
+                0.0, 1, null, null, PixelStorage.FLOAT32, true, 3, 10, false, "auto");
     }
 
     @Test
@@ -129,7 +129,7 @@ class BadInputTest {
                 new SourceSpec.CsvColumns("path", "label", "xmin", "ymin", "xmax", "ymax", "split", "", ','), true);
         PreprocessConfig cfg = new PreprocessConfig(source, dir.resolve("out-val").toString(),
                 new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), 8, 0, 0.1, 1, null, null,
-                PixelStorage.FLOAT32, false, 0, 10, false);
+                PixelStorage.FLOAT32, false, 0, 10, false, "DISK_ONLY");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessPipeline.run(spark, cfg, QUIET));
         assertTrue(e.getMessage().contains("training split is empty"), e.getMessage());
     }

@@ -53,7 +53,7 @@ class PreprocessBenchmark {
                     double decodeSec = (System.nanoTime() - t0) / 1e9;
                     PreprocessConfig cfg = new PreprocessConfig(source, out.resolve("p" + size + "-" + rep).toString(),
                             new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), size, 0, 0.1, 42, null, null,
-                            PixelStorage.FLOAT32, false, 0, 60, true);
+                            PixelStorage.FLOAT32, false, 0, 60, true, "auto");
                     PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
                     double decodeRate = decoded / decodeSec;
                     report.append(String.format(Locale.ROOT,
@@ -66,7 +66,7 @@ class PreprocessBenchmark {
                 Path dir = out.resolve("s-" + storage.id());
                 PreprocessConfig cfg = new PreprocessConfig(source, dir.toString(),
                         new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), 64, 0, 0.1, 42, null, null,
-                        storage, false, 0, 60, true);
+                        storage, false, 0, 60, true, "auto");
                 PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
                 long bytes;
                 try (Stream<Path> s = Files.walk(dir.resolve("train"))) {

@@ -54,7 +54,7 @@ class PreprocessSharedDataTest {
     private PreprocessConfig config(SourceSpec source, String output, int size, Split split, String reuse,
                                     PixelStorage storage, Interpolation interpolation) {
         return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0, false, interpolation), size, 0,
-                0.1, 42, split, reuse, storage, false, 0, 10, true);
+                0.1, 42, split, reuse, storage, false, 0, 10, true, "auto");
     }
 
     private SourceSpec gtsrb(String csv) {

@@ -40,7 +40,7 @@ class TrainerBenchmark {
             SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
                     SharedData.data("gtsrb/signnames.csv").toString(), null, true);
             PreprocessPipeline.run(spark, new PreprocessConfig(source, data, new PreprocessConfig.CropSpec(0.1, true,
-                    Interpolation.AREA), size, 0, 0.1, 42, null, null, PixelStorage.FLOAT32, true, 0, 60, true),
+                    Interpolation.AREA), size, 0, 0.1, 42, null, null, PixelStorage.FLOAT32, true, 0, 60, true, "auto"),
                     new PrintStream(NullOutputStream.INSTANCE));
         } finally {
             spark.stop();

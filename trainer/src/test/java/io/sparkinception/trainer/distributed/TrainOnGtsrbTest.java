@@ -42,7 +42,7 @@ class TrainOnGtsrbTest {
         SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
                 SharedData.data("gtsrb/signnames.csv").toString(), null, true);
         PreprocessPipeline.run(spark, new PreprocessConfig(source, data, new PreprocessConfig.CropSpec(0.1, true,
-                Interpolation.AREA), 32, 0, 0.1, 42, null, null, PixelStorage.FLOAT16, true, 0, 60, true), QUIET);
+                Interpolation.AREA), 32, 0, 0.1, 42, null, null, PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
     }
 
     @AfterAll
