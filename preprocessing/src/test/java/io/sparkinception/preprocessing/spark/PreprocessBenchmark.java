@@ -74,8 +74,9 @@ class PreprocessBenchmark {
                 }
                 long n = r.metadata().counts().perSplit().get("train");
                 long t0 = System.nanoTime();
+                io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
                 long sum = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
-                        .map(row -> ShardSchema.pixels(row, r.metadata().spec()).length).count();
+                        .map(row -> ShardSchema.pixels(row, spec).length).count();
                 double readSec = (System.nanoTime() - t0) / 1e9;
                 report.append(String.format(Locale.ROOT,
                         "storage %-7s 64 px: %8.0f bytes/image (raw float32 %d), preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",

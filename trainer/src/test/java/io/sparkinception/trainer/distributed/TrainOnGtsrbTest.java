@@ -66,9 +66,10 @@ class TrainOnGtsrbTest {
         flags.putAll(Map.of("augment.random-crop", "false", "augment.brightness", "0", "augment.contrast", "0",
                 "augment.saturation", "0"));
         DistributedTrainer.Summary s = DistributedTrainer.run(spark, config(out, flags), System.out);
-        // Chance is 1/43 = 2.3 % top-1 and 5/43 = 11.6 % top-5. A from-scratch GoogLeNet needs ~10+ epochs of this
-        // 3,519-image subset to pass 80 %; with these settings a run measured 14.4 % top-1 and 45.5 % top-5 after
-        // its second epoch (each run prints its numbers below). The bars are four times chance (top-1) and three times chance (top-5).
+        // Chance is 1/43 = 2.3 % top-1 and 5/43 = 11.6 % top-5. A from-scratch GoogLeNet learns this 3,519-image
+        // subset slowly (PLATFORM-NOTES: ~90 % only after ~24 minutes of training); with these settings a run
+        // measured 17.7 % top-1 and 53.7 % top-5 after 3 epochs (EMA model 16.9 %); each run prints its numbers.
+        // The bars are four times chance (top-1) and three times chance (top-5).
         System.out.printf("GTSRB 32 px, GoogLeNet width 0.25, 3 epochs: val top-1 %.4f, top-5 %.4f, EMA top-1 %.4f%n",
                 s.valTop1(), s.valTop5(), s.emaValTop1());
         assertTrue(s.valTop1() > 0.093, "val top-1 " + s.valTop1());
