@@ -82,13 +82,7 @@ public final class InceptionResNetV2 implements InceptionNet {
     public ZooGraph configure(ModelSpec spec) {
         Families.requireFamily(spec, ModelFamily.INCEPTION_RESNET_V2);
         GraphAssembler a = new GraphAssembler(spec);
-        Node x = a.endpoint(a.conv("", "1a", a.input(), 32, 3, 2, Padding.VALID));
-        x = a.endpoint(a.conv("", "2a", x, 32, 3, 1, Padding.VALID));
-        x = a.endpoint(a.conv("", "2b", x, 64, 3));
-        x = a.endpoint(a.maxPool("", "3a", x, 3, 2, Padding.VALID));
-        x = a.endpoint(a.conv("", "3b", x, 80, 1, 1, Padding.VALID));
-        x = a.endpoint(a.conv("", "4a", x, 192, 3, 1, Padding.VALID));
-        x = a.endpoint(a.maxPool("", "5a", x, 3, 2, Padding.VALID));
+        Node x = InceptionV3.stem(a);
         x = a.endpoint(mixed5b(a, x));
         for (int i = 1; i <= BLOCK35_REPEATS; i++) {
             x = inceptionResNetBlock(a, x, BlockType.BLOCK35, i, BlockType.BLOCK35.scale, true);

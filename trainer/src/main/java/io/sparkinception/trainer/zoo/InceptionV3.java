@@ -24,13 +24,7 @@ public final class InceptionV3 implements InceptionNet {
     public ZooGraph configure(ModelSpec spec) {
         Families.requireFamily(spec, ModelFamily.INCEPTION_V3);
         GraphAssembler a = new GraphAssembler(spec);
-        Node x = a.endpoint(a.conv("", "1a", a.input(), 32, 3, 2, Padding.VALID));
-        x = a.endpoint(a.conv("", "2a", x, 32, 3, 1, Padding.VALID));
-        x = a.endpoint(a.conv("", "2b", x, 64, 3));
-        x = a.endpoint(a.maxPool("", "3a", x, 3, 2, Padding.VALID));
-        x = a.endpoint(a.conv("", "3b", x, 80, 1, 1, Padding.VALID));
-        x = a.endpoint(a.conv("", "4a", x, 192, 3, 1, Padding.VALID));
-        x = a.endpoint(a.maxPool("", "5a", x, 3, 2, Padding.VALID));
+        Node x = stem(a);
 
         x = a.endpoint(module35(a, "5b", x, 32));
         x = a.endpoint(module35(a, "5c", x, 64));
@@ -128,5 +122,20 @@ public final class InceptionV3 implements InceptionNet {
         Node b3 = a.avgPool(branch(s, 3), "0a", in, 3, 1, Padding.SAME);
         b3 = a.conv(branch(s, 3), "0b", b3, 192, 1);
         return a.concat(s, b0, b1a, b1b, b2a, b2b, b3);
+    }
+
+    /**
+     * The stem shared with Inception-ResNet-v2 (slim's inception_v3 up to MaxPool_5a_3x3): 299 px to 35x35x192.
+     * Every unit is an endpoint.
+     */
+    static Node stem(GraphAssembler a) {
+        Node x = a.endpoint(a.conv("", "1a", a.input(), 32, 3, 2, Padding.VALID));
+        x = a.endpoint(a.conv("", "2a", x, 32, 3, 1, Padding.VALID));
+        x = a.endpoint(a.conv("", "2b", x, 64, 3));
+        x = a.endpoint(a.maxPool("", "3a", x, 3, 2, Padding.VALID));
+        x = a.endpoint(a.conv("", "3b", x, 80, 1, 1, Padding.VALID));
+        x = a.endpoint(a.conv("", "4a", x, 192, 3, 1, Padding.VALID));
+        x = a.endpoint(a.maxPool("", "5a", x, 3, 2, Padding.VALID));
+        return x;
     }
 }
