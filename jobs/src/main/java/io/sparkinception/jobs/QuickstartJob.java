@@ -9,6 +9,8 @@ import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
+import io.sparkinception.trainer.distributed.DistributedTrainer;
+import io.sparkinception.trainer.distributed.TrainConfig;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code quickstart}: the whole product on data it generates itself (or on a real dataset): generate ->
- * preprocess the training set -> preprocess the test set with the training spec.
+ * preprocess the training set -> preprocess the test set with the training spec -> train a small GoogLeNet.
  */
 final class QuickstartJob implements Command {
     static final String NAMESPACE = "spark-inception.quickstart";
@@ -65,8 +67,24 @@ final class QuickstartJob implements Command {
                         prep + "/metadata.json", PixelStorage.FLOAT32, false, 0, 10, true, "auto"), out);
                 out.print(PreprocessPipeline.summaryTable(test));
             }
+            int epochs = c.getInt("epochs");
+            if (epochs > 0) {
+                String model = output.resolve("model").toString();
+                step(out, 4, String.format(Locale.ROOT, "train a GoogLeNet (width %.2f) for %d epochs -> %s",
+                        c.getDouble("width"), epochs, model));
+                java.util.Map<String, String> flags = new java.util.HashMap<>(java.util.Map.of("data", prep, "output", model,
+                        "family", "googlenet", "width", Double.toString(c.getDouble("width")), "min-filters", "8",
+                        "epochs", Integer.toString(epochs), "seed", Long.toString(seed), "batch-size-per-worker", "32",
+                        "averaging-frequency", "2", "batch-norm-decay", "0.9"));
+                flags.putAll(java.util.Map.of("resume", "true", "augment.min-area", "0.6", "augment.mirror", "false",
+                        "checkpoint-every", "1000"));
+                DistributedTrainer.Summary s = DistributedTrainer.run(spark, TrainConfig.load(null, flags), out);
+                out.printf(Locale.ROOT, "quickstart: validation top-1 %.3f, top-5 %.3f after %d epochs (%d classes: chance %.3f)%n",
+                        s.valTop1(), s.valTop5(), epochs, s.numClasses(), 1.0 / s.numClasses());
+            }
             out.println("quickstart: done. Shards and metadata.json in " + prep
-                    + (sources.test() != null ? " and " + prepTest : ""));
+                    + (sources.test() != null ? " and " + prepTest : "")
+                    + (epochs > 0 ? "; model, metrics.jsonl and summary.json in " + output.resolve("model") : ""));
             return 0;
         } finally {
             spark.stop();

@@ -56,7 +56,7 @@ class MainTest {
         System.setProperty("spark.master", "local[2]");
         try {
             int code = run("quickstart", "--output", dir.toString(), "--classes", "4", "--train-per-class", "12",
-                    "--test-per-class", "5", "--image-size", "16");
+                    "--test-per-class", "5", "--image-size", "16", "--epochs", "1");
             assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         } finally {
             System.clearProperty("spark.master");
@@ -69,6 +69,10 @@ class MainTest {
         assertEquals(20, test.at("/counts/per_split/test").asInt());
         assertEquals(train.at("/spec/mean"), test.at("/spec/mean"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("quickstart: done"));
+        JsonNode summary = MetadataIO.mapper().readTree(Files.readString(dir.resolve("model/summary.json")));
+        assertEquals(4, summary.get("num_classes").asInt());
+        assertTrue(summary.get("val_top1").isNumber() || summary.get("val_top1").asText().equals("NaN"), summary.toString());
+        assertTrue(Files.exists(dir.resolve("model/inference-model.zip")));
     }
 
     @Test
