@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,7 +36,7 @@ class PreprocessClusterIT {
     @Test
     @Timeout(value = 25, unit = java.util.concurrent.TimeUnit.MINUTES)
     void standaloneClusterWritesTheSameDatasetAsLocalMode() throws Exception {
-        Path work = freshDir(SharedData.repoRoot().resolve("jobs/target/it/preprocess-cluster"));
+        Path work = SparkSubmitProcess.freshDir(SharedData.repoRoot().resolve("jobs/target/it/preprocess-cluster"));
         Path clusterOut = work.resolve("out-cluster");
         Path localOut = work.resolve("out-local");
 
@@ -173,15 +172,4 @@ class PreprocessClusterIT {
         assertEquals(expected.hasNext(), actual.hasNext(), split + ": row counts differ after " + n + " rows");
     }
 
-    /** An empty directory (the previous run's outputs and logs are removed). */
-    private static Path freshDir(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
 }

@@ -49,6 +49,18 @@ public final class SparkSubmitProcess {
         return new Builder(logDir, name);
     }
 
+    /** An empty directory for a test's outputs and logs (the previous run's are removed). */
+    public static Path freshDir(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
     /** {@code jobs/target/spark-inception.jar}, which must have been built (failsafe runs after package). */
     public static Path appJar() {
         Path jar = SharedData.repoRoot().resolve("jobs/target/spark-inception.jar");

@@ -53,7 +53,7 @@ class TrainClusterIT {
     @Test
     @Timeout(value = 45, unit = java.util.concurrent.TimeUnit.MINUTES)
     void killingAnExecutorMidTrainingReachesTheFaultFreeParameters() throws Exception {
-        Path work = freshDir(SharedData.repoRoot().resolve("jobs/target/it/train-cluster"));
+        Path work = SparkSubmitProcess.freshDir(SharedData.repoRoot().resolve("jobs/target/it/train-cluster"));
         Path data = work.resolve("data");
         Path cleanOut = work.resolve("out-fault-free");
         Path faultyOut = work.resolve("out-faulty");
@@ -363,15 +363,4 @@ class TrainClusterIT {
         }
     }
 
-    /** An empty directory (the previous run's outputs and logs are removed). */
-    private static Path freshDir(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
 }

@@ -83,7 +83,10 @@ public final class InceptionResNetV2 implements InceptionNet {
         Families.requireFamily(spec, ModelFamily.INCEPTION_RESNET_V2);
         GraphAssembler a = new GraphAssembler(spec);
         Node x = InceptionV3.stem(a);
-        x = a.endpoint(mixed5b(a, x));
+        // Mixed_5b, 35x35x320. Deviation: the paper gives Inception-ResNet-v2 the Inception-v4 stem (figure 3,
+        // 35x35x384); slim and Keras, whose 55.8M-parameter model is the published reference, use a v3-style stem
+        // ending in this module (v3's 35x35 module with 96 filters in its first branch).
+        x = a.endpoint(InceptionV3.module35(a, "5b", x, 96, 64));
         for (int i = 1; i <= BLOCK35_REPEATS; i++) {
             x = inceptionResNetBlock(a, x, BlockType.BLOCK35, i, BlockType.BLOCK35.scale, true);
         }
@@ -118,23 +121,6 @@ public final class InceptionResNetV2 implements InceptionNet {
     static Node inceptionResNetBlock(GraphAssembler a, Node x, BlockType type, int index, double scale, boolean activate) {
         String name = Names.block(type.prefix, index);
         return a.residual(name, x, type.branches(a, name, x), scale, activate);
-    }
-
-    /**
-     * 35x35x320. Deviation: the paper gives Inception-ResNet-v2 the Inception-v4 stem (figure 3, 35x35x384); slim and
-     * Keras, whose 55.8M-parameter model is the published reference, use a v3-style stem ending in this module.
-     */
-    private static Node mixed5b(GraphAssembler a, Node in) {
-        String s = Names.mixed("5b");
-        Node b0 = a.conv(branch(s, 0), "0a", in, 96, 1);
-        Node b1 = a.conv(branch(s, 1), "0a", in, 48, 1);
-        b1 = a.conv(branch(s, 1), "0b", b1, 64, 5);
-        Node b2 = a.conv(branch(s, 2), "0a", in, 64, 1);
-        b2 = a.conv(branch(s, 2), "0b", b2, 96, 3);
-        b2 = a.conv(branch(s, 2), "0c", b2, 96, 3);
-        Node b3 = a.avgPool(branch(s, 3), "0a", in, 3, 1, Padding.SAME);
-        b3 = a.conv(branch(s, 3), "0b", b3, 64, 1);
-        return a.concat(s, b0, b1, b2, b3);
     }
 
     /** Reduction-A with Inception-ResNet-v2's k=256, l=256, m=384, n=384. */

@@ -26,9 +26,9 @@ public final class InceptionV3 implements InceptionNet {
         GraphAssembler a = new GraphAssembler(spec);
         Node x = stem(a);
 
-        x = a.endpoint(module35(a, "5b", x, 32));
-        x = a.endpoint(module35(a, "5c", x, 64));
-        x = a.endpoint(module35(a, "5d", x, 64));
+        x = a.endpoint(module35(a, "5b", x, 64, 32));
+        x = a.endpoint(module35(a, "5c", x, 64, 64));
+        x = a.endpoint(module35(a, "5d", x, 64, 64));
         x = a.endpoint(reduction35(a, "6a", x));
         x = a.endpoint(module17(a, "6b", x, 128));
         x = a.endpoint(module17(a, "6c", x, 160));
@@ -49,10 +49,13 @@ public final class InceptionV3 implements InceptionNet {
         return DEFAULTS;
     }
 
-    /** 35x35 module (torchvision's InceptionA): 1x1; 1x1-5x5; 1x1-3x3-3x3; avg pool-1x1. */
-    private static Node module35(GraphAssembler a, String position, Node in, int poolFeatures) {
+    /**
+     * 35x35 module (torchvision's InceptionA): 1x1; 1x1-5x5; 1x1-3x3-3x3; avg pool-1x1. Inception-ResNet-v2's
+     * Mixed_5b is the same module with a wider first branch.
+     */
+    static Node module35(GraphAssembler a, String position, Node in, int branch0, int poolFeatures) {
         String s = Names.mixed(position);
-        Node b0 = a.conv(branch(s, 0), "0a", in, 64, 1);
+        Node b0 = a.conv(branch(s, 0), "0a", in, branch0, 1);
         Node b1 = a.conv(branch(s, 1), "0a", in, 48, 1);
         b1 = a.conv(branch(s, 1), "0b", b1, 64, 5);
         Node b2 = a.conv(branch(s, 2), "0a", in, 64, 1);

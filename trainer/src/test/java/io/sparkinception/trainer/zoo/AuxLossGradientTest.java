@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,22 +13,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** GoogLeNet's auxiliary losses weigh 0.3 in the score and in the gradient; checked by hand and by finite differences. */
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class AuxLossGradientTest {
-
-    private DataType savedType;
-    private DataType savedFloatType;
-
-    @BeforeEach
-    void doublePrecision() {
-        savedType = Nd4j.dataType();
-        savedFloatType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedType, savedFloatType);
-    }
 
     /** GoogLeNet, 32 px, width 1/16 (floor 4), 3 classes, aux heads on; no dropout or weight decay, double precision. */
     private static ModelSpec tinySpec(double auxWeight) {

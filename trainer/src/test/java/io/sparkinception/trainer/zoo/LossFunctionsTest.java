@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,24 +17,10 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /** Label smoothing and loss weighting change the loss by exactly what they claim, and survive JSON. */
+@org.junit.jupiter.api.extension.ExtendWith(DoublePrecision.class)
 class LossFunctionsTest {
 
     private static final ActivationSoftmax SOFTMAX = new ActivationSoftmax();
-    private DataType savedType;
-    private DataType savedFloatType;
-
-    @BeforeEach
-    void doublePrecision() {
-        savedType = Nd4j.dataType();
-        savedFloatType = Nd4j.defaultFloatingPointType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterEach
-    void restorePrecision() {
-        Nd4j.setDefaultDataTypes(savedType, savedFloatType);
-    }
-
     private static INDArray logits() {
         return Nd4j.createFromArray(new double[][] {{2.0, -1.0, 0.5, 0.0}, {-0.3, 0.8, 1.7, -2.2}, {0.1, 0.2, 0.3, 0.4}});
     }
