@@ -18,8 +18,17 @@ import java.util.stream.Collectors;
 record Arguments(String configFile, Map<String, String> overrides, boolean help) {
 
     static Arguments parse(String[] args, String namespace) {
-        List<Settings.KeyDoc> docs = Settings.documentation(namespace);
-        Map<String, Settings.KeyDoc> byKey = docs.stream().collect(Collectors.toMap(Settings.KeyDoc::key, d -> d));
+        return parse(args, List.of(namespace));
+    }
+
+    /** Flags of several namespaces (a key of an earlier namespace wins). */
+    static Arguments parse(String[] args, List<String> namespaces) {
+        Map<String, Settings.KeyDoc> byKey = new LinkedHashMap<>();
+        for (String ns : namespaces) {
+            for (Settings.KeyDoc d : Settings.documentation(ns)) {
+                byKey.putIfAbsent(d.key(), d);
+            }
+        }
         Map<String, String> overrides = new LinkedHashMap<>();
         String config = null;
         boolean help = false;
@@ -79,12 +88,21 @@ record Arguments(String configFile, Map<String, String> overrides, boolean help)
         StringBuilder sb = new StringBuilder();
         sb.append("usage: spark-submit spark-inception.jar ").append(command.name())
                 .append(" [--config FILE] [--key value ...]\n").append(command.summary()).append("\n\n");
-        sb.append("  --config FILE  HOCON file with settings under ").append(command.namespace())
+        sb.append("  --config FILE  HOCON file with settings under ").append(String.join(" and ", command.namespaces()))
                 .append(" (flags override it)\n");
-        for (Settings.KeyDoc d : Settings.documentation(command.namespace())) {
-            String req = command.required().contains(d.key()) ? " (required)" : "";
-            sb.append("  --").append(d.key()).append(" (default ").append(d.defaultValue()).append(")").append(req)
-                    .append("\n      ").append(d.comment()).append('\n');
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String ns : command.namespaces()) {
+            if (command.namespaces().size() > 1) {
+                sb.append("\n ").append(ns).append(":\n");
+            }
+            for (Settings.KeyDoc d : Settings.documentation(ns)) {
+                if (!seen.add(d.key())) {
+                    continue;
+                }
+                String req = command.required().contains(d.key()) ? " (required)" : "";
+                sb.append("  --").append(d.key()).append(" (default ").append(d.defaultValue()).append(")").append(req)
+                        .append("\n      ").append(d.comment()).append('\n');
+            }
         }
         return sb.toString();
     }

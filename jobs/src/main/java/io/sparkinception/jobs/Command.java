@@ -13,6 +13,11 @@ interface Command {
     /** The config namespace whose keys are this command's flags, e.g. {@code spark-inception.preprocess}. */
     String namespace();
 
+    /** Every namespace whose keys are flags of this command (the first wins where keys overlap). */
+    default java.util.List<String> namespaces() {
+        return java.util.List.of(namespace());
+    }
+
     /** Flags (keys of the namespace) that must be set; listed first in --help. */
     default java.util.List<String> required() {
         return java.util.List.of();

@@ -12,7 +12,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : new Command[] {new QuickstartJob(), new PreprocessJob(), new TrainJob(), new ModelsJob()}) {
+        for (Command c : new Command[] {new QuickstartJob(), new PreprocessJob(), new TrainJob(), new EnsembleJob(), new ModelsJob()}) {
             COMMANDS.put(c.name(), c);
         }
     }
@@ -40,7 +40,7 @@ public final class Main {
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
-            Arguments parsed = Arguments.parse(rest, command.namespace());
+            Arguments parsed = Arguments.parse(rest, command.namespaces());
             if (parsed.help()) {
                 out.print(Arguments.usage(command));
                 return 0;

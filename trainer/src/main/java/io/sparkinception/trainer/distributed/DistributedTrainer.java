@@ -42,7 +42,8 @@ public final class DistributedTrainer {
     public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
-                          int averagingFrequency, long seed, int imageSize, int numClasses) {
+                          int averagingFrequency, long seed, int imageSize, int numClasses, long samplingSeed,
+                          double testTop1, double testTop5, double testLoss, long testExamples) {
     }
 
     /** The model of a run: its zoo spec and configured graph. */
@@ -106,6 +107,10 @@ public final class DistributedTrainer {
         JavaRDD<Example> val = files.exists(data + "/val") && cfg.validateEveryEpochs() > 0
                 ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
 
+        EvalData evalSet = cfg.evalData().isBlank() ? null
+                : EvalData.load(spark, files, strip(files.qualify(cfg.evalData())), metadata, workers, level);
+        boolean validating = cfg.validateEveryEpochs() > 0 && (val != null || evalSet != null);
+
         int b = cfg.batchSizePerWorker();
         int k = cfg.averagingFrequency();
         long stepsPerEpoch = (maxSize + b - 1) / b;
@@ -113,7 +118,7 @@ public final class DistributedTrainer {
         if (cfg.maxRounds() > 0) {
             totalRounds = Math.min(totalRounds, cfg.maxRounds());
         }
-        WorkerSettings ws = new WorkerSettings(json, b, k, cfg.seed(), metadata.classes().size(), spec.imageSize(),
+        WorkerSettings ws = new WorkerSettings(json, b, k, cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(),
                 spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch());
         ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws),
                 cfg.aggregationDepth(), cfg.averageUpdaterState());
@@ -144,6 +149,7 @@ public final class DistributedTrainer {
         long firstRound = round;
         long loopStart = System.nanoTime();
         EvalCounts lastVal = null;
+        EvalCounts lastTest = null;
         for (; round < totalRounds; round++) {
             int iteration = (int) (round * k);
             int epoch = (int) (iteration / stepsPerEpoch);
@@ -183,21 +189,37 @@ public final class DistributedTrainer {
             int epochAfter = (int) ((round + 1) * k / stepsPerEpoch);
             boolean last = round + 1 == totalRounds;
             boolean epochEnd = epochAfter > epoch;
-            if (val != null && (last || epochEnd && epochAfter % cfg.validateEveryEpochs() == 0)) {
-                jsc.setJobDescription("train: validate after round " + (round + 1));
-                lastVal = Validator.evaluate(jsc, val, json, g.params().toFloatVector(), 64, ZooGraph.MAIN_OUTPUT,
-                        spec.channels(), spec.imageSize());
+            if (validating && (last || epochEnd && epochAfter % cfg.validateEveryEpochs() == 0)) {
+                float[] now = g.params().toFloatVector();
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("type", "validation");
                 v.put("round", round + 1);
                 v.put("epoch", (double) (round + 1) * k / stepsPerEpoch);
-                v.put("val_top1", lastVal.top1Accuracy());
-                v.put("val_top5", lastVal.top5Accuracy());
-                v.put("val_loss", lastVal.meanLoss());
-                v.put("val_examples", lastVal.examples());
+                if (val != null) {
+                    jsc.setJobDescription("train: validate after round " + (round + 1));
+                    lastVal = Validator.evaluate(jsc, val, json, now, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
+                    v.put("val_top1", lastVal.top1Accuracy());
+                    v.put("val_top5", lastVal.top5Accuracy());
+                    v.put("val_loss", lastVal.meanLoss());
+                    v.put("val_examples", lastVal.examples());
+                    log.printf(Locale.ROOT, "train: validation after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
+                            round + 1, lastVal.top1Accuracy(), lastVal.top5Accuracy(), lastVal.meanLoss(), lastVal.examples());
+                }
+                if (evalSet != null) {
+                    jsc.setJobDescription("train: score eval-data (" + evalSet.split() + ") after round " + (round + 1));
+                    lastTest = Validator.evaluate(jsc, evalSet.examples(), json, now, 64, ZooGraph.MAIN_OUTPUT,
+                            spec.channels(), spec.imageSize());
+                    v.put("test_top1", lastTest.top1Accuracy());
+                    v.put("test_top5", lastTest.top5Accuracy());
+                    v.put("test_loss", lastTest.meanLoss());
+                    v.put("test_examples", lastTest.examples());
+                    log.printf(Locale.ROOT, "train: eval-data (%s) after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
+                            evalSet.split(), round + 1, lastTest.top1Accuracy(), lastTest.top5Accuracy(), lastTest.meanLoss(),
+                            lastTest.examples());
+                }
+                // Wall clock since training started, validation and checkpoints included: what a user waits.
+                v.put("wall_seconds", priorSeconds + (System.nanoTime() - loopStart) / 1e9);
                 metrics.add(v);
-                log.printf(Locale.ROOT, "train: validation after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
-                        round + 1, lastVal.top1Accuracy(), lastVal.top5Accuracy(), lastVal.meanLoss(), lastVal.examples());
             }
             if ((round + 1) % cfg.checkpointEvery() == 0 || last) {
                 checkpoints.write(g, new Checkpoints.State(round + 1, examplesSeen,
@@ -213,6 +235,9 @@ public final class DistributedTrainer {
         train.unpersist(false);
         if (val != null) {
             val.unpersist(false);
+        }
+        if (evalSet != null) {
+            evalSet.examples().unpersist(false);
         }
         PartitionData.evict(datasetId);
 
@@ -232,7 +257,9 @@ public final class DistributedTrainer {
                 examplesSeen, examplesSeen / Math.max(wall, 1e-9), lastVal == null ? Double.NaN : lastVal.top1Accuracy(),
                 lastVal == null ? Double.NaN : lastVal.top5Accuracy(), lastVal == null ? Double.NaN : lastVal.meanLoss(),
                 emaVal == null ? Double.NaN : emaVal.top1Accuracy(), wall, sha256(params), params.length, workers, b, k,
-                cfg.seed(), spec.imageSize(), metadata.classes().size());
+                cfg.seed(), spec.imageSize(), metadata.classes().size(), cfg.effectiveSamplingSeed(),
+                lastTest == null ? Double.NaN : lastTest.top1Accuracy(), lastTest == null ? Double.NaN : lastTest.top5Accuracy(),
+                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples());
         files.writeAtomically(out + "/summary.json", MetadataIO.toJson(summary));
         log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
                 ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),

@@ -20,7 +20,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           boolean resume, int checkpointEvery, String recipe, double learningRate, double lrDecayFactor,
                           int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
                           double emaDecay,
-                          int validateEveryEpochs, Augmentation augmentation, String rendered) implements Serializable {
+                          int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
+                          String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -39,6 +40,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(lrDecayFactor >= 0 && lrDecayFactor <= 1, "lr-decay-factor must be in [0, 1] (0: the recipe's), got " + lrDecayFactor);
         require(lrDecayEpochs >= 0, "lr-decay-epochs must be >= 0, got " + lrDecayEpochs);
         require(emaDecay >= 0 && emaDecay < 1, "ema-decay must be in [0, 1) (0: off), got " + emaDecay);
+        require(samplingSeed >= -1, "sampling-seed must be -1 (use seed) or >= 0, got " + samplingSeed);
+        require(evalData != null, "eval-data must be a path or empty");
         require(validateEveryEpochs >= 0, "validate-every-epochs must be >= 0, got " + validateEveryEpochs);
         require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
         require(gradientClip == -1 || gradientClip >= 0, "gradient-clip must be -1 or >= 0, got " + gradientClip);
@@ -52,6 +55,23 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     + "' (e.g. MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY)");
         }
         TrainingRecipe.of(recipe);
+    }
+
+    /** The seed of data order, training-time sampling and dropout: {@code sampling-seed}, or {@code seed} when -1. */
+    public long effectiveSamplingSeed() {
+        return samplingSeed >= 0 ? samplingSeed : seed;
+    }
+
+    /** This configuration with some keys replaced (keys of this namespace; validated as a loaded one). */
+    public TrainConfig with(Map<String, String> overrides) {
+        com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString(rendered);
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            if (!c.hasPathOrNull(e.getKey())) {
+                throw new IllegalArgumentException("unknown train setting '" + e.getKey() + "'");
+            }
+            c = c.withValue(e.getKey(), com.typesafe.config.ConfigValueFactory.fromAnyRef(e.getValue()));
+        }
+        return from(c);
     }
 
     private static void require(boolean ok, String message) {
@@ -96,7 +116,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("lr-decay-factor"), c.getInt("lr-decay-epochs"), c.getDouble("label-smoothing"),
                     c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
                     c.getDouble("ema-decay"),
-                    c.getInt("validate-every-epochs"), aug,
+                    c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

@@ -1,0 +1,63 @@
+package io.sparkinception.jobs;
+
+import io.sparkinception.config.Settings;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.ensemble.EnsembleConfig;
+import io.sparkinception.trainer.ensemble.EnsembleTrainer;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code ensemble}: trains the members of a GoogLeNet-style ensemble and writes its manifest. */
+final class EnsembleJob implements Command {
+    @Override
+    public String name() {
+        return "ensemble";
+    }
+
+    @Override
+    public String summary() {
+        return "train N members (same init, different sampling and data order, some wider) and write ensemble.json";
+    }
+
+    @Override
+    public String namespace() {
+        return EnsembleConfig.NAMESPACE;
+    }
+
+    @Override
+    public List<String> namespaces() {
+        return List.of(EnsembleConfig.NAMESPACE, TrainConfig.NAMESPACE);
+    }
+
+    @Override
+    public List<String> required() {
+        return List.of("data", "output");
+    }
+
+    @Override
+    public int run(Arguments args, PrintStream out) throws Exception {
+        Set<String> ensembleKeys = Settings.documentation(EnsembleConfig.NAMESPACE).stream().map(Settings.KeyDoc::key)
+                .collect(Collectors.toSet());
+        Map<String, String> ens = new LinkedHashMap<>();
+        Map<String, String> train = new LinkedHashMap<>();
+        args.overrides().forEach((k, v) -> (ensembleKeys.contains(k) ? ens : train).put(k, v));
+        EnsembleConfig config = EnsembleConfig.load(args.configFile(), ens);
+        // data and output are the ensemble's; each member gets its own output below it.
+        train.put("data", config.data());
+        train.put("output", config.output());
+        TrainConfig base = TrainConfig.load(args.configFile(), train);
+        SparkSession spark = Sessions.create(name());
+        try {
+            EnsembleTrainer.Manifest m = EnsembleTrainer.run(spark, config, base, out);
+            out.printf("wrote %s/ensemble.json (%d members)%n", config.output(), m.members().size());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.sparkinception.trainer.ensemble;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import io.sparkinception.config.Settings;
+import io.sparkinception.trainer.zoo.ModelFamily;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of an {@code ensemble} run (namespace {@code spark-inception.ensemble}, documented in trainer's
+ * reference.conf). The training settings every member shares are a separate {@code TrainConfig}.
+ *
+ * @param members     number of members (the paper: 7)
+ * @param wideMembers how many of them (the last ones) use {@code wideWidth}
+ * @param wideWidth   factor on the train width for the wide members (the paper had one wider model)
+ * @param families    empty: every member uses the train family; else member i uses families[i mod n]
+ * @param concurrent  members trained at the same time on the cluster
+ */
+public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
+                             List<ModelFamily> families, int concurrent, String rendered) {
+    public static final String NAMESPACE = "spark-inception.ensemble";
+
+    public EnsembleConfig {
+        require(data != null && !data.isBlank(), "data is required: the output directory of preprocess");
+        require(output != null && !output.isBlank(), "output is required: the directory for the members and ensemble.json");
+        require(members >= 1 && members <= 64, "members must be in 1..64, got " + members);
+        require(wideMembers >= 0 && wideMembers <= members, "wide-members must be in 0..members, got " + wideMembers);
+        require(wideWidth > 0, "wide-width must be > 0, got " + wideWidth);
+        require(concurrent >= 1, "concurrent must be >= 1, got " + concurrent);
+        families = List.copyOf(families);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public static EnsembleConfig load(String configFile, Map<String, String> overrides) {
+        Config c = Settings.load(NAMESPACE, configFile, overrides);
+        try {
+            String fams = c.getString("families").trim();
+            List<ModelFamily> families = fams.isEmpty() ? List.of()
+                    : java.util.Arrays.stream(fams.split(",")).map(String::trim).map(ModelFamily::of).toList();
+            return new EnsembleConfig(c.getString("data"), c.getString("output"), c.getInt("members"),
+                    c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
+                    c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
+        }
+    }
+}

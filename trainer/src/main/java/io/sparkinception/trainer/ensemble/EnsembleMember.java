@@ -1,0 +1,41 @@
+package io.sparkinception.trainer.ensemble;
+
+import io.sparkinception.trainer.distributed.Seeds;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One member of an ensemble: its name, directory and the settings that make it differ from the others. Pure:
+ * member i of an ensemble is a function of the ensemble settings, the shared training settings and i.
+ */
+public record EnsembleMember(int index, String name, String family, double width, long seed, long samplingSeed) {
+
+    /** The members of an ensemble, in order (1-based names {@code member-1} ...). */
+    public static List<EnsembleMember> plan(EnsembleConfig e, TrainConfig base) {
+        java.util.ArrayList<EnsembleMember> out = new java.util.ArrayList<>();
+        for (int i = 0; i < e.members(); i++) {
+            String family = e.families().isEmpty() ? base.family().id() : e.families().get(i % e.families().size()).id();
+            boolean wide = i >= e.members() - e.wideMembers();
+            // Same initialization seed for all (the paper); a distinct, non-negative sampling seed per member.
+            long sampling = Seeds.mix(base.seed(), 0x5EED, i) & Long.MAX_VALUE;
+            out.add(new EnsembleMember(i + 1, "member-" + (i + 1), family, wide ? base.width() * e.wideWidth() : base.width(),
+                    base.seed(), sampling));
+        }
+        return out;
+    }
+
+    /** The training settings of this member. */
+    public TrainConfig trainConfig(TrainConfig base, String data, String dir, boolean resume) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("data", data);
+        o.put("output", dir);
+        o.put("family", family);
+        o.put("width", Double.toString(width));
+        o.put("seed", Long.toString(seed));
+        o.put("sampling-seed", Long.toString(samplingSeed));
+        o.put("resume", Boolean.toString(resume));
+        return base.with(o);
+    }
+}

@@ -1,0 +1,174 @@
+package io.sparkinception.trainer.ensemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.distributed.DistributedTrainer;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trains the members of an ensemble one after another (or {@code concurrent} at a time, as concurrent Spark jobs
+ * sharing the executors) with {@link DistributedTrainer}, and writes {@code ensemble.json}. Rerunning into the same
+ * output resumes: finished members (those with a {@code summary.json}) are left as they are, an interrupted one
+ * continues from its latest checkpoint, and the rest start.
+ */
+public final class EnsembleTrainer {
+    private EnsembleTrainer() {
+    }
+
+    /** {@code ensemble.json}: the manifest evaluation reads. */
+    public record Manifest(int formatVersion, String createdAt, String data, DatasetMetadata.Spec spec,
+                           List<String> classes, List<MemberEntry> members, double totalTrainingSeconds,
+                           double wallSeconds, String ensembleConfig, String trainConfig) {
+    }
+
+    /** One member in the manifest; {@code summary} is the member's {@code summary.json}. */
+    public record MemberEntry(String name, String dir, String family, double width, long seed, long samplingSeed,
+                              boolean wide, String status, double trainingSeconds, Map<String, Object> summary) {
+    }
+
+    public static Manifest run(SparkSession spark, EnsembleConfig ens, TrainConfig base, PrintStream log)
+            throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        String out = strip(files.qualify(ens.output()));
+        String data = strip(files.qualify(ens.data()));
+        DatasetMetadata metadata = MetadataIO.read(files, data);
+        String settings = "ensemble {\n" + ens.rendered() + "}\ntrain {\n" + base.with(Map.of("data", data, "output", out,
+                "resume", "false")).rendered() + "}\n";
+        String settingsPath = out + "/ensemble.conf";
+        if (files.exists(settingsPath)) {
+            if (!files.readText(settingsPath).equals(settings)) {
+                throw new IllegalArgumentException("output " + out + " holds an ensemble trained with other settings"
+                        + " (see its ensemble.conf); choose another --output or rerun with the same settings to resume it");
+            }
+            log.println("ensemble: resuming the ensemble in " + out);
+        } else {
+            files.writeAtomically(settingsPath, settings);
+        }
+
+        List<EnsembleMember> plan = EnsembleMember.plan(ens, base);
+        log.printf(Locale.ROOT, "ensemble: %d members (%s), %d at a time -> %s%n", plan.size(),
+                describe(plan), ens.concurrent(), out);
+        List<Future<MemberEntry>> futures = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(ens.concurrent(), r -> {
+            Thread t = new Thread(r, "ensemble-member");
+            t.setDaemon(true);
+            return t;
+        });
+        int[] finished = {0};
+        try {
+            for (EnsembleMember m : plan) {
+                futures.add(pool.submit(() -> {
+                    MemberEntry e = trainMember(spark, files, m, ens, base, data, out, prefixed(log, m.name()));
+                    synchronized (finished) {
+                        finished[0]++;
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        log.printf(Locale.ROOT, "ensemble: %s %s (%d/%d members, elapsed %s, ETA %s)%n", m.name(), e.status(),
+                                finished[0], plan.size(), ProgressMonitor.formatDuration(elapsed),
+                                ProgressMonitor.formatDuration(elapsed / finished[0] * (plan.size() - finished[0])));
+                    }
+                    return e;
+                }));
+            }
+            List<MemberEntry> entries = new ArrayList<>();
+            for (Future<MemberEntry> f : futures) {
+                try {
+                    entries.add(f.get());
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    Throwable c = ex.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    if (c instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(c);
+                }
+            }
+            double total = entries.stream().mapToDouble(MemberEntry::trainingSeconds).sum();
+            Manifest manifest = new Manifest(1, Instant.now().toString(), data, metadata.spec(),
+                    metadata.classes().stream().map(c -> c.label()).toList(), entries, total,
+                    (System.nanoTime() - start) / 1e9, ens.rendered(), base.rendered());
+            files.writeAtomically(out + "/ensemble.json", MetadataIO.toJson(manifest));
+            log.printf(Locale.ROOT, "ensemble: done, %d members, %s of member training (wall %s); manifest %s/ensemble.json%n",
+                    entries.size(), ProgressMonitor.formatDuration(total),
+                    ProgressMonitor.formatDuration(manifest.wallSeconds()), out);
+            return manifest;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static MemberEntry trainMember(SparkSession spark, HadoopFiles files, EnsembleMember m, EnsembleConfig ens,
+                                           TrainConfig base, String data, String out, PrintStream log) throws IOException {
+        String dir = out + "/" + m.name();
+        boolean wide = m.index() > ens.members() - ens.wideMembers();
+        String status;
+        if (files.exists(dir + "/summary.json")) {
+            log.println("already trained; left as it is");
+            status = "reused";
+        } else {
+            boolean resume = files.exists(dir + "/checkpoints/latest");
+            TrainConfig cfg = m.trainConfig(base, data, dir, resume);
+            log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%n", resume ? "resuming" : "training",
+                    m.family(), m.width(), m.seed(), m.samplingSeed());
+            DistributedTrainer.run(spark, cfg, log);
+            status = resume ? "resumed" : "trained";
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(dir + "/summary.json"), LinkedHashMap.class);
+        JsonNode wall = MetadataIO.mapper().valueToTree(summary).get("wall_seconds");
+        return new MemberEntry(m.name(), dir, m.family(), m.width(), m.seed(), m.samplingSeed(), wide, status,
+                wall == null ? Double.NaN : wall.asDouble(), summary);
+    }
+
+    private static String describe(List<EnsembleMember> plan) {
+        Map<String, Integer> kinds = new LinkedHashMap<>();
+        for (EnsembleMember m : plan) {
+            kinds.merge(String.format(Locale.ROOT, "%s width %.2f", m.family(), m.width()), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        kinds.forEach((k, n) -> parts.add(n + " x " + k));
+        return String.join(", ", parts);
+    }
+
+    /** A stream that prefixes every line with {@code [name] }, so concurrent members' logs stay readable. */
+    static PrintStream prefixed(PrintStream log, String name) {
+        return new PrintStream(new OutputStream() {
+            private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                line.write(b);
+                if (b == '\n') {
+                    synchronized (log) {
+                        log.print("[" + name + "] " + line.toString(StandardCharsets.UTF_8));
+                        log.flush();
+                    }
+                    line.reset();
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
+    private static String strip(String p) {
+        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+}

@@ -1,0 +1,76 @@
+package io.sparkinception.trainer.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class EnsembleMemberTest {
+    private static final TrainConfig BASE = TrainConfig.load(null, Map.of("data", "/d", "output", "/o", "width", "0.5",
+            "seed", "9"));
+
+    @Test
+    void sevenMembersShareTheInitializationAndDifferInSamplingOneIsWider() {
+        EnsembleConfig e = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o"));
+        List<EnsembleMember> plan = EnsembleMember.plan(e, BASE);
+        assertEquals(7, plan.size());
+        Set<Long> sampling = new HashSet<>();
+        for (EnsembleMember m : plan) {
+            assertEquals(9, m.seed());
+            assertTrue(m.samplingSeed() >= 0);
+            sampling.add(m.samplingSeed());
+            assertEquals("member-" + m.index(), m.name());
+            assertEquals("googlenet", m.family());
+        }
+        assertEquals(7, sampling.size());
+        for (int i = 0; i < 6; i++) {
+            assertEquals(0.5, plan.get(i).width());
+        }
+        assertEquals(0.625, plan.get(6).width(), 1e-12);
+        // Deterministic: the same settings plan the same members.
+        assertEquals(plan, EnsembleMember.plan(e, BASE));
+    }
+
+    @Test
+    void familiesAreAssignedRoundRobin() {
+        EnsembleConfig e = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "members", "3",
+                "wide-members", "0", "families", "inception-v3, inception-resnet-v2"));
+        List<EnsembleMember> plan = EnsembleMember.plan(e, BASE);
+        assertEquals(List.of("inception-v3", "inception-resnet-v2", "inception-v3"),
+                plan.stream().map(EnsembleMember::family).toList());
+    }
+
+    @Test
+    void memberConfigOverridesOnlyWhatMakesItDiffer() {
+        EnsembleMember m = EnsembleMember.plan(EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o")), BASE).get(6);
+        TrainConfig c = m.trainConfig(BASE, "/data", "/o/member-7", true);
+        assertEquals("/o/member-7", c.output());
+        assertEquals("/data", c.data());
+        assertEquals(0.625, c.width(), 1e-12);
+        assertEquals(9, c.seed());
+        assertEquals(m.samplingSeed(), c.effectiveSamplingSeed());
+        assertTrue(c.resume());
+        assertEquals(BASE.epochs(), c.epochs());
+        assertEquals(BASE.augmentation(), c.augmentation());
+        assertEquals(BASE.batchSizePerWorker(), c.batchSizePerWorker());
+    }
+
+    @Test
+    void badSettingsAreClearErrors() {
+        assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o",
+                "members", "0")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null,
+                Map.of("data", "/d", "output", "/o", "families", "googlenet,resnet")));
+        assertTrue(e.getMessage().contains("resnet"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o",
+                "wide-members", "8")));
+        assertThrows(IllegalArgumentException.class, () -> BASE.with(Map.of("no-such-key", "1")));
+        assertThrows(IllegalArgumentException.class, () -> BASE.with(Map.of("sampling-seed", "-5")));
+    }
+}

@@ -1,0 +1,137 @@
+package io.sparkinception.trainer.ensemble;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.annotations.Split;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.spark.PreprocessPipeline;
+import io.sparkinception.testing.LocalSpark;
+import io.sparkinception.testing.SharedData;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.io.output.NullOutputStream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ensemble trainer in local[2] on the shared GTSRB data, with the test set scored during training. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EnsembleOnGtsrbTest {
+    private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);
+    private SparkSession spark;
+    private Path root;
+    private String data;
+    private String test;
+
+    @BeforeAll
+    void prepare(@TempDir Path dir) throws Exception {
+        root = dir;
+        spark = LocalSpark.start("ensemble-gtsrb");
+        data = dir.resolve("train-24").toString();
+        test = dir.resolve("test-24").toString();
+        String names = SharedData.data("gtsrb/signnames.csv").toString();
+        PreprocessPipeline.run(spark, new PreprocessConfig(new SourceSpec(SourceSpec.Format.GTSRB,
+                SharedData.data("gtsrb/Train.csv").toString(), "", names, null, true), data,
+                new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 24, 0, 0.1, 42, null, null,
+                PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
+        PreprocessPipeline.run(spark, new PreprocessConfig(new SourceSpec(SourceSpec.Format.GTSRB,
+                SharedData.data("gtsrb/Test.csv").toString(), "", names, null, true), test,
+                new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 0, 0, 0.1, 42, Split.TEST,
+                data + "/metadata.json", PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
+    }
+
+    @AfterAll
+    void stop() {
+        spark.stop();
+    }
+
+    private TrainConfig base(String evalData) {
+        Map<String, String> flags = new HashMap<>(Map.of("data", data, "output", "unused", "width", "0.25",
+                "min-filters", "8", "workers", "2", "batch-size-per-worker", "8", "averaging-frequency", "2",
+                "max-rounds", "2", "seed", "5"));
+        flags.putAll(Map.of("eval-data", evalData, "ema-decay", "0"));
+        return TrainConfig.load(null, flags);
+    }
+
+    @Test
+    void membersTrainScoreTheTestSetAndARerunLeavesThemAsTheyAre() throws Exception {
+        String out = root.resolve("ens").toString();
+        EnsembleConfig ens = EnsembleConfig.load(null, Map.of("data", data, "output", out, "members", "3"));
+        EnsembleTrainer.Manifest m = EnsembleTrainer.run(spark, ens, base(test), QUIET);
+        assertEquals(3, m.members().size());
+        assertEquals(List.of("trained", "trained", "trained"), m.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
+        assertEquals(43, m.classes().size());
+        // Same initialization seed, different sampling: different parameters; the last member is wider.
+        List<String> shas = m.members().stream().map(e -> (String) e.summary().get("params_sha256")).toList();
+        assertEquals(3, shas.stream().distinct().count());
+        assertTrue(((Number) m.members().get(2).summary().get("params")).longValue()
+                > ((Number) m.members().get(0).summary().get("params")).longValue());
+        for (EnsembleTrainer.MemberEntry e : m.members()) {
+            assertEquals(5L, e.seed());
+            assertEquals(e.samplingSeed(), ((Number) e.summary().get("sampling_seed")).longValue());
+            // The eval-data (the Test.csv shards) was scored: all 1,075 test images.
+            assertEquals(1075L, ((Number) e.summary().get("test_examples")).longValue());
+            double top1 = ((Number) e.summary().get("test_top1")).doubleValue();
+            assertTrue(top1 >= 0 && top1 <= 1, "test top-1 " + top1);
+            String metrics = Files.readString(Path.of(e.dir().replace("file:", ""), "metrics.jsonl"));
+            JsonNode last = MetadataIO.mapper().readTree(metrics.lines().reduce((a, b) -> b).orElseThrow());
+            assertEquals("validation", last.get("type").asText());
+            assertTrue(last.get("wall_seconds").asDouble() > 0);
+            assertEquals(top1, last.get("test_top1").asDouble(), 1e-12);
+        }
+        String manifest = Files.readString(Path.of(out, "ensemble.json"));
+        assertTrue(manifest.contains("\"sampling_seed\""), manifest);
+
+        // Rerun with the same settings: every member is left as it is.
+        EnsembleTrainer.Manifest again = EnsembleTrainer.run(spark, ens, base(test), QUIET);
+        assertEquals(List.of("reused", "reused", "reused"), again.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
+        assertEquals(shas, again.members().stream().map(e -> (String) e.summary().get("params_sha256")).toList());
+
+        // Other settings into the same output: a clear error, nothing overwritten.
+        IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> EnsembleTrainer.run(spark,
+                EnsembleConfig.load(null, Map.of("data", data, "output", out, "members", "4")), base(test), QUIET));
+        assertTrue(err.getMessage().contains("other settings"), err.getMessage());
+    }
+
+    @Test
+    void anInterruptedMemberResumesToTheSameParameters() throws Exception {
+        String out = root.resolve("interrupted").toString();
+        EnsembleConfig ens = EnsembleConfig.load(null, Map.of("data", data, "output", out, "members", "2",
+                "wide-members", "0"));
+        TrainConfig b = base("").with(Map.of("checkpoint-every", "1", "max-rounds", "3"));
+        EnsembleTrainer.Manifest full = EnsembleTrainer.run(spark, ens, b, QUIET);
+        // Simulate an interruption of member-2 after its first round: keep only its round-1 checkpoint.
+        String out2 = root.resolve("interrupted-2").toString();
+        EnsembleConfig ens2 = EnsembleConfig.load(null, Map.of("data", data, "output", out2, "members", "2",
+                "wide-members", "0"));
+        EnsembleMember second = EnsembleMember.plan(ens2, b).get(1);
+        EnsembleTrainer.run(spark, EnsembleConfig.load(null, Map.of("data", data, "output", out2, "members", "1",
+                "wide-members", "0")), b, QUIET);
+        io.sparkinception.trainer.distributed.DistributedTrainer.run(spark,
+                second.trainConfig(b.with(Map.of("max-rounds", "1")), data, out2 + "/member-2", false), QUIET);
+        Files.delete(Path.of(out2, "member-2", "summary.json"));
+        Files.delete(Path.of(out2, "ensemble.conf"));
+        EnsembleTrainer.Manifest resumed = EnsembleTrainer.run(spark, ens2, b, QUIET);
+        assertEquals(List.of("reused", "resumed"), resumed.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(full.members().get(i).summary().get("params_sha256"), resumed.members().get(i).summary().get("params_sha256"));
+        }
+        assertNotEquals(full.members().get(0).summary().get("params_sha256"), full.members().get(1).summary().get("params_sha256"));
+    }
+}
