@@ -34,7 +34,7 @@ public final class HtmlReport {
             body{font-family:sans-serif;margin:2em;max-width:1400px;color:#222}
             table{border-collapse:collapse;margin:0.5em 0 1.5em}
             th,td{border:1px solid #bbb;padding:3px 8px;text-align:right;vertical-align:middle}
-            th{background:#eee} td.text,th.text{text-align:left}
+            th{background:#eee;text-align:center} td.text{text-align:left}
             img.chart{max-width:100%;display:block;margin:0.5em 0 1.5em}
             img.crop{margin-right:4px;image-rendering:pixelated}
             pre{background:#f6f6f6;padding:0.5em;overflow:auto;max-height:30em}
