@@ -1,0 +1,236 @@
+package io.sparkinception.trainer.report;
+
+import io.sparkinception.trainer.report.ReportInput.CalibrationBin;
+import io.sparkinception.trainer.report.ReportInput.ClassRow;
+import io.sparkinception.trainer.report.ReportInput.ConfusionCell;
+import io.sparkinception.trainer.report.ReportInput.CurvePoint;
+import io.sparkinception.trainer.report.ReportInput.Member;
+import io.sparkinception.trainer.report.ReportTables.ResultLine;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's charts, drawn by XChart into images (no display needed: {@code java.awt.headless} is set before
+ * AWT starts). Each method returns empty when there is nothing to plot.
+ */
+public final class Charts {
+    static {
+        Headless.ensure();
+    }
+
+    private Charts() {
+    }
+
+    /**
+     * Per-class error bars of the ensemble and the best member, classes sorted by descending ensemble error
+     * (by the first model's error when there is no ensemble), labelled "index name".
+     */
+    public static Optional<BufferedImage> perClassError(List<ClassRow> perClass, List<String> classNames) {
+        List<String> models = new ArrayList<>();
+        List<String> all = ReportTables.models(perClass);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        models.add(all.get(0));
+        ReportTables.bestMember(perClass).filter(m -> !models.contains(m)).ifPresent(models::add);
+        int n = classNames.size();
+        List<Integer> order = ReportTables.classesByError(perClass, models.get(0), n);
+        List<String> labels = new ArrayList<>();
+        for (int c : order) {
+            labels.add(shorten(c + " " + classNames.get(c), 28));
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 200 + 22 * n)).height(560)
+                .title("Per-class top-1 error (sorted by " + models.get(0) + ")").xAxisTitle("class")
+                .yAxisTitle("top-1 error (%)").build();
+        chart.getStyler().setXAxisLabelRotation(n > 8 ? 90 : 0).setLegendPosition(Styler.LegendPosition.InsideNE)
+                .setAntiAlias(true);
+        chart.getStyler().setYAxisMin(0.0);
+        for (String model : models) {
+            double[] e = ReportTables.errors(perClass, model, n);
+            List<Double> y = new ArrayList<>();
+            for (int c : order) {
+                y.add(Double.isNaN(e[c]) ? 0.0 : 100 * e[c]);
+            }
+            chart.addSeries(model.equals(models.get(0)) ? model : model + " (best member)", labels, y);
+        }
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    /**
+     * The ensemble's confusion matrix as a heat map: each cell is the share (%) of the true class (row) predicted
+     * as the column's class, so rows of rare and frequent classes read alike.
+     */
+    public static Optional<BufferedImage> confusion(List<ConfusionCell> cells, int classes) {
+        if (cells.isEmpty()) {
+            return Optional.empty();
+        }
+        long[][] m = ReportTables.confusionMatrix(cells, classes);
+        List<Integer> predicted = new ArrayList<>();
+        List<Integer> truth = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            predicted.add(c);
+            truth.add(classes - 1 - c); // class 0 on the top row
+        }
+        List<Number[]> heat = new ArrayList<>();
+        for (int t = 0; t < classes; t++) {
+            long total = 0;
+            for (long v : m[t]) {
+                total += v;
+            }
+            for (int p = 0; p < classes; p++) {
+                double share = total == 0 ? 0 : 100.0 * m[t][p] / total;
+                heat.add(new Number[] {p, classes - 1 - t, share});
+            }
+        }
+        int side = Math.max(520, 160 + 16 * classes);
+        HeatMapChart chart = new HeatMapChartBuilder().width(side + 140).height(side)
+                .title("Confusion matrix of the ensemble (% of the true class)").xAxisTitle("predicted class")
+                .yAxisTitle("true class").build();
+        chart.getStyler().setMin(0).setMax(100).setShowValue(classes <= 12).setHeatMapValueDecimalPattern("0")
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0x9ecae1), new Color(0x08306b)});
+        chart.getStyler().setXAxisLabelRotation(classes > 20 ? 90 : 0);
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.addSeries("share of true class (%)", predicted, truth, heat);
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    /**
+     * Learning curves side by side: training loss per epoch (left) and validation top-1 accuracy per epoch
+     * (right), one line per member.
+     */
+    public static Optional<BufferedImage> learningCurves(List<Member> members) {
+        XYChart loss = curveChart("Training loss per round", "loss", members, CurvePoint::loss,
+                p -> p.type().equals(CurvePoint.ROUND));
+        XYChart top1 = curveChart("Validation top-1 accuracy", "top-1 accuracy (%)", members, p -> 100 * p.valTop1(),
+                p -> p.type().equals(CurvePoint.VALIDATION));
+        if (loss.getSeriesMap().isEmpty() && top1.getSeriesMap().isEmpty()) {
+            return Optional.empty();
+        }
+        List<BufferedImage> parts = new ArrayList<>();
+        for (XYChart c : List.of(loss, top1)) {
+            if (!c.getSeriesMap().isEmpty()) {
+                parts.add(BitmapEncoder.getBufferedImage(c));
+            }
+        }
+        return Optional.of(sideBySide(parts));
+    }
+
+    private static XYChart curveChart(String title, String yTitle, List<Member> members,
+                                      ToDoubleFunction<CurvePoint> y, Predicate<CurvePoint> keep) {
+        XYChart chart = new XYChartBuilder().width(640).height(440).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setAntiAlias(true);
+        chart.getStyler().setMarkerSize(4);
+        for (Member m : members) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (CurvePoint p : m.curve()) {
+                double v = y.applyAsDouble(p);
+                if (keep.test(p) && Double.isFinite(v) && Double.isFinite(p.epoch())) {
+                    xs.add(p.epoch());
+                    ys.add(v);
+                }
+            }
+            if (!xs.isEmpty()) {
+                chart.addSeries(m.name(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        return chart;
+    }
+
+    /** Reliability diagram: accuracy against mean confidence of each non-empty bin, per model, and the diagonal. */
+    public static Optional<BufferedImage> calibration(List<CalibrationBin> bins, Map<String, Double> ece) {
+        Map<String, List<CalibrationBin>> byModel = new TreeMap<>(Comparator
+                .comparing((String s) -> !s.equals(ReportInput.ENSEMBLE)).thenComparing(s -> s));
+        for (CalibrationBin b : bins) {
+            if (b.count() > 0 && Double.isFinite(b.confidence()) && Double.isFinite(b.accuracy())) {
+                byModel.computeIfAbsent(b.model(), k -> new ArrayList<>()).add(b);
+            }
+        }
+        if (byModel.isEmpty()) {
+            return Optional.empty();
+        }
+        XYChart chart = new XYChartBuilder().width(640).height(560).title("Calibration (reliability diagram)")
+                .xAxisTitle("mean confidence of the bin").yAxisTitle("accuracy of the bin").build();
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
+                .setLegendPosition(Styler.LegendPosition.InsideNW).setAntiAlias(true);
+        XYSeries diagonal = chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
+        diagonal.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
+        byModel.forEach((model, list) -> {
+            list.sort(Comparator.comparingInt(CalibrationBin::bin));
+            Double e = ece.get(model);
+            String name = model + (e == null || e.isNaN() ? "" : String.format(java.util.Locale.ROOT, " (ECE %.4f)", e));
+            chart.addSeries(name, list.stream().map(CalibrationBin::confidence).toList(),
+                    list.stream().map(CalibrationBin::accuracy).toList()).setMarker(SeriesMarkers.CIRCLE);
+        });
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    /** The members × crops table: top-1 error against cost (forward passes per image, log scale), one line per member count. */
+    public static Optional<BufferedImage> results(List<ResultLine> lines) {
+        Map<Integer, List<ResultLine>> byMembers = new TreeMap<>();
+        for (ResultLine r : lines) {
+            if (Double.isFinite(r.top1Error()) && r.cost() > 0) {
+                byMembers.computeIfAbsent(r.members(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        if (byMembers.isEmpty()) {
+            return Optional.empty();
+        }
+        XYChart chart = new XYChartBuilder().width(640).height(440).title("Top-1 error against cost")
+                .xAxisTitle("forward passes per image (log scale)").yAxisTitle("top-1 error (%)").build();
+        chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNE).setAntiAlias(true);
+        chart.getStyler().setMarkerSize(9);
+        byMembers.forEach((members, list) -> {
+            list.sort(Comparator.comparingDouble(ResultLine::cost));
+            String crops = String.join(", ", list.stream().map(r -> Integer.toString(r.crops())).toList());
+            chart.addSeries(members + (members == 1 ? " member" : " members") + " (" + crops + " crops)",
+                    list.stream().map(ResultLine::cost).toList(),
+                    list.stream().map(r -> 100 * r.top1Error()).toList()).setMarker(SeriesMarkers.CIRCLE);
+        });
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    static BufferedImage sideBySide(List<BufferedImage> parts) {
+        int w = parts.stream().mapToInt(BufferedImage::getWidth).sum();
+        int h = parts.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, w, h);
+            int x = 0;
+            for (BufferedImage p : parts) {
+                g.drawImage(p, x, 0, null);
+                x += p.getWidth();
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}
