@@ -14,7 +14,7 @@ import org.apache.spark.storage.StorageLevel;
  * with the training data's spec) scored at every validation. Its spec must equal the training data's: the same
  * size, channels, mean and scale, and the same classes; otherwise its numbers would be meaningless.
  */
-record EvalData(String split, JavaRDD<Example> examples) {
+public record EvalData(String split, JavaRDD<Example> examples) {
 
     static EvalData load(SparkSession spark, HadoopFiles files, String dir, DatasetMetadata trainedOn, int workers,
                          StorageLevel level) throws IOException {
@@ -29,7 +29,7 @@ record EvalData(String split, JavaRDD<Example> examples) {
     }
 
     /** Throws unless data preprocessed as {@code other} can be scored by a model trained on {@code trained}. */
-    static void requireCompatible(DatasetMetadata trained, DatasetMetadata other, String dir) {
+    public static void requireCompatible(DatasetMetadata trained, DatasetMetadata other, String dir) {
         DatasetMetadata.Spec a = trained.spec();
         DatasetMetadata.Spec b = other.spec();
         if (a.imageSize() != b.imageSize() || a.channels() != b.channels() || !Arrays.equals(a.mean(), b.mean())

@@ -1,0 +1,80 @@
+package io.sparkinception.trainer.evaluation;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import io.sparkinception.config.Settings;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of {@code evaluate} (namespace {@code spark-inception.evaluate}, documented in trainer's
+ * reference.conf). Either {@code data} (preprocessed shards) or {@code format} + {@code input} (raw annotated
+ * images, preprocessed here with the models' recorded spec).
+ */
+public record EvaluateConfig(String model, String report, String data, String split, String format, String input,
+                             String imagesRoot, String classNames, List<CropPolicy> crops, String members,
+                             CropReduction reduction, ModelSet.Weights weights, int batchSize, int workers,
+                             int confusedPairs, int examplesPerPair, String rendered) implements Serializable {
+    public static final String NAMESPACE = "spark-inception.evaluate";
+
+    public EvaluateConfig {
+        require(model != null && !model.isBlank(), "model is required: a train or ensemble output directory");
+        require(report != null && !report.isBlank(), "report is required: the directory to write the report to");
+        boolean raw = !input.isBlank() || !format.isBlank();
+        require(data.isBlank() != !raw, "give either --data DIR (preprocessed shards) or --format F --input PATH"
+                + " (raw annotated images), not both and not neither");
+        require(!raw || (!format.isBlank() && !input.isBlank()), "raw input needs both --format and --input");
+        require(!crops.isEmpty(), "crops must list at least one of 1, 10, 144");
+        require(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
+        require(workers >= 0, "workers must be >= 0, got " + workers);
+        require(confusedPairs >= 0 && examplesPerPair >= 0, "confused-pairs and examples-per-pair must be >= 0");
+        require(split.isEmpty() || List.of("train", "val", "test").contains(split),
+                "split must be empty (auto), train, val or test, got '" + split + "'");
+        crops = List.copyOf(crops);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    public boolean rawInput() {
+        return !input.isBlank();
+    }
+
+    /** The crop policy the per-class, confusion and calibration details are reported for: the largest one. */
+    public CropPolicy detailPolicy() {
+        return crops.stream().max(java.util.Comparator.comparingInt(CropPolicy::nominalCrops)).orElseThrow();
+    }
+
+    public static EvaluateConfig load(String configFile, Map<String, String> overrides) {
+        return from(Settings.load(NAMESPACE, configFile, overrides));
+    }
+
+    public static EvaluateConfig from(Config c) {
+        try {
+            List<CropPolicy> crops = new ArrayList<>();
+            for (String s : c.getString("crops").split(",")) {
+                if (!s.isBlank()) {
+                    CropPolicy p = CropPolicy.of(s.trim());
+                    if (!crops.contains(p)) {
+                        crops.add(p);
+                    }
+                }
+            }
+            crops.sort(java.util.Comparator.comparingInt(CropPolicy::nominalCrops));
+            return new EvaluateConfig(c.getString("model"), c.getString("report"), c.getString("data"),
+                    c.getString("split"), c.getString("format"), c.getString("input"), c.getString("images-root"),
+                    c.getString("class-names"), crops, c.getString("members"), CropReduction.of(c.getString("crop-reduction")),
+                    ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("workers"),
+                    c.getInt("confused-pairs"), c.getInt("examples-per-pair"),
+                    c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package io.sparkinception.trainer.evaluation;
+
+import com.typesafe.config.ConfigFactory;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.annotations.Split;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.preprocessing.spark.PreprocessPipeline;
+import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.distributed.EvalData;
+import io.sparkinception.trainer.distributed.Example;
+import io.sparkinception.trainer.distributed.TrainingData;
+import io.sparkinception.trainer.report.ReportInput;
+import io.sparkinception.trainer.report.ReportWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The {@code evaluate} run: resolves the models and the data (preprocessing raw images with the models' recorded
+ * spec when given), scores members x crop policies on the executors ({@link DistributedScorer}), and writes the
+ * report ({@link ReportWriter}) plus {@code predictions.csv} and {@code cost.csv}.
+ */
+public final class Evaluation {
+    private Evaluation() {
+    }
+
+    /** What a run computed, for callers and tests. */
+    public record Result(Path report, List<ReportInput.ResultRow> table, Map<String, EvaluationResult> metrics,
+                         List<DistributedScorer.Prediction> predictions, String bestMember, long examples) {
+    }
+
+    public static Result run(SparkSession spark, EvaluateConfig cfg, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        Path report = localDir(cfg.report());
+        ModelSet models = ModelSet.load(files, strip(files.qualify(cfg.model())), cfg.members(), cfg.weights());
+        DatasetMetadata trained = models.metadata();
+        log.printf(Locale.ROOT, "evaluate: %d model(s) from %s (%s weights); crops %s%n", models.members().size(),
+                models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), cfg.crops().stream().map(CropPolicy::id).toList());
+
+        String dataDir;
+        if (cfg.rawInput()) {
+            dataDir = report.resolve("preprocessed").toUri().toString();
+            String spec = models.members().get(0).dir() + "/metadata.json";
+            log.println("evaluate: preprocessing " + cfg.input() + " with the models' spec (" + spec + ") -> " + dataDir);
+            SourceSpec source = new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(), cfg.imagesRoot(),
+                    cfg.classNames(), null, true);
+            PreprocessPipeline.Result r = PreprocessPipeline.run(spark, new PreprocessConfig(source, dataDir,
+                    new PreprocessConfig.CropSpec(0, true, Interpolation.AREA), 0, 0, 0.1, 0, Split.TEST, spec,
+                    PixelStorage.of(trained.spec().storage()), trained.spec().scaleByStd(), 0, 30, true, "auto"), log);
+            log.print(PreprocessPipeline.summaryTable(r));
+        } else {
+            dataDir = strip(files.qualify(cfg.data()));
+        }
+        DatasetMetadata data = MetadataIO.read(files, dataDir);
+        EvalData.requireCompatible(trained, data, dataDir);
+        String split = cfg.split().isEmpty() ? firstSplit(files, dataDir) : cfg.split();
+        if (!files.exists(dataDir + "/" + split)) {
+            throw new IllegalArgumentException(dataDir + " has no " + split + "/ split");
+        }
+        DatasetMetadata.Spec spec = trained.spec();
+        int workers = cfg.workers() > 0 ? cfg.workers() : jsc.defaultParallelism();
+        jsc.setJobDescription("evaluate: load " + split + " examples");
+        JavaRDD<Example> examples = TrainingData.load(spark, dataDir + "/" + split, data.spec(), workers,
+                StorageLevel.MEMORY_AND_DISK_SER());
+        List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
+        DistributedScorer.Settings settings = new DistributedScorer.Settings(names, cfg.crops(), cfg.detailPolicy(),
+                cfg.reduction(), trained.classes().size(), spec.channels(), spec.imageSize(), cfg.batchSize(),
+                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair());
+        int passes = cfg.crops().stream().mapToInt(p -> p.forwardPasses(spec.imageSize(), spec.imageSize(), spec.imageSize())).sum();
+        jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
+                names.size(), passes));
+        long t0 = System.nanoTime();
+        DistributedScorer.Outcome outcome = DistributedScorer.score(jsc,
+                examples, models.members().stream().map(ModelSet.Member::model).toList(), settings);
+        double scoreSeconds = (System.nanoTime() - t0) / 1e9;
+        examples.unpersist(false);
+        log.printf(Locale.ROOT, "evaluate: scored %,d examples x %d models x %d forward passes in %s (%.1f images/s per model-pass)%n",
+                outcome.examples(), names.size(), passes, ProgressMonitor.formatDuration(scoreSeconds),
+                outcome.examples() * (double) names.size() * passes / scoreSeconds);
+
+        Map<String, EvaluationResult> metrics = new LinkedHashMap<>();
+        outcome.metrics().forEach((k, v) -> metrics.put(k, v.result()));
+        CropPolicy first = cfg.crops().get(0);
+        String best = names.get(0);
+        for (String n : names) {
+            if (metrics.get(DistributedScorer.key(n, first)).top1Error()
+                    < metrics.get(DistributedScorer.key(best, first)).top1Error()) {
+                best = n;
+            }
+        }
+        List<ReportInput.ResultRow> table = new ArrayList<>();
+        for (CropPolicy p : cfg.crops()) {
+            EvaluationResult r = metrics.get(DistributedScorer.key(best, p));
+            table.add(new ReportInput.ResultRow(1, p.nominalCrops(), p.forwardPasses(spec.imageSize(), spec.imageSize(),
+                    spec.imageSize()), r.top1Error(), r.top5Error()));
+        }
+        if (names.size() > 1) {
+            for (CropPolicy p : cfg.crops()) {
+                EvaluationResult r = metrics.get(DistributedScorer.key(DistributedScorer.ENSEMBLE, p));
+                table.add(new ReportInput.ResultRow(names.size(), p.nominalCrops(), (double) names.size()
+                        * p.forwardPasses(spec.imageSize(), spec.imageSize(), spec.imageSize()), r.top1Error(), r.top5Error()));
+            }
+        }
+        log.println("evaluate: members x crops (best single member: " + best + ")");
+        log.println(String.format(Locale.ROOT, "  %-8s %-6s %-6s %-12s %-12s", "members", "crops", "cost", "top-1 error", "top-5 error"));
+        for (ReportInput.ResultRow r : table) {
+            log.println(String.format(Locale.ROOT, "  %-8d %-6d %-6.0f %-12s %-12s", r.members(), r.crops(), r.cost(),
+                    String.format(Locale.ROOT, "%.2f %%", 100 * r.top1Error()), String.format(Locale.ROOT, "%.2f %%", 100 * r.top5Error())));
+        }
+
+        ReportInput input = ReportBuilder.build(cfg, models, trained, dataDir, split, metrics, outcome, table, spark.version());
+        Files.createDirectories(report);
+        ReportWriter.write(input, report);
+        Files.writeString(report.resolve("predictions.csv"), predictionsCsv(outcome.predictions(), trained));
+        Files.writeString(report.resolve("cost.csv"), costCsv(outcome, cfg, names, spec.imageSize()));
+        log.printf(Locale.ROOT, "evaluate: done in %s; report %s%n", ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9),
+                report.resolve("report.html"));
+        return new Result(report, table, metrics, outcome.predictions(), best, outcome.examples());
+    }
+
+    static String predictionsCsv(List<DistributedScorer.Prediction> preds, DatasetMetadata m) {
+        StringBuilder sb = new StringBuilder("seq,label,label_name,predicted,predicted_name,confidence,correct,top5\n");
+        for (DistributedScorer.Prediction p : preds) {
+            StringBuilder top = new StringBuilder();
+            for (int i = 0; i < p.top5().length; i++) {
+                top.append(i == 0 ? "" : " ").append(p.top5()[i]);
+            }
+            sb.append(p.seq()).append(',').append(p.label()).append(',').append(csvText(name(m, p.label()))).append(',')
+                    .append(p.predicted()).append(',').append(csvText(name(m, p.predicted()))).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", p.confidence())).append(',')
+                    .append(p.label() == p.predicted()).append(',').append(top).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, int size) {
+        StringBuilder sb = new StringBuilder("model,crops,forward_passes_per_image,executor_seconds_per_image\n");
+        for (String n : names) {
+            for (CropPolicy p : cfg.crops()) {
+                long nanos = o.nanos().getOrDefault(DistributedScorer.key(n, p), 0L);
+                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(p.forwardPasses(size, size, size))
+                        .append(',').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9 / o.examples())).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    static String name(DatasetMetadata m, int index) {
+        String n = m.classes().get(index).name();
+        return n == null || n.isBlank() ? m.classes().get(index).label() : n;
+    }
+
+    private static String csvText(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private static String firstSplit(HadoopFiles files, String dir) {
+        for (String s : new String[] {"test", "val", "train"}) {
+            if (files.exists(dir + "/" + s)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(dir + " has no test/, val/ or train/ split");
+    }
+
+    /** The report is written by the driver with java.nio: it must be a local path. */
+    static Path localDir(String report) {
+        if (report.contains("://") && !report.startsWith("file:")) {
+            throw new IllegalArgumentException("report must be a local directory of the driver, got " + report);
+        }
+        return Path.of(report.startsWith("file:") ? java.net.URI.create(report).getPath() : report).toAbsolutePath();
+    }
+
+    static String strip(String p) {
+        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+
+    /** Hyperparameters of a member: its resolved train.conf, if present. */
+    static Map<String, Object> hyperparameters(HadoopFiles files, String dir) throws IOException {
+        if (!files.exists(dir + "/train.conf")) {
+            return Map.of();
+        }
+        return ConfigFactory.parseString(files.readText(dir + "/train.conf")).root().unwrapped();
+    }
+}

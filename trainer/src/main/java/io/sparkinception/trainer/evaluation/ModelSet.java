@@ -1,0 +1,117 @@
+package io.sparkinception.trainer.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The models to score with: one {@code train} output directory, or an {@code ensemble} directory (its
+ * {@code ensemble.json} lists the members). Every member must have been trained on data with the same spec and
+ * classes; the spec comes from the first member's {@code metadata.json}.
+ *
+ * @param root      the directory given
+ * @param ensemble  whether it is an ensemble directory
+ * @param members   the selected members, in manifest order
+ * @param metadata  the preprocessing metadata the models were trained on (spec, classes)
+ */
+public record ModelSet(String root, boolean ensemble, List<Member> members, DatasetMetadata metadata) {
+
+    /** Inference weights to use: the final parameters or the Polyak (EMA) average. */
+    public enum Weights {
+        FINAL("inference-model.zip"), EMA("ema-model.zip");
+
+        final String file;
+
+        Weights(String file) {
+            this.file = file;
+        }
+
+        public static Weights of(String s) {
+            return switch (s) {
+                case "final" -> FINAL;
+                case "ema" -> EMA;
+                default -> throw new IllegalArgumentException("weights must be final or ema, got '" + s + "'");
+            };
+        }
+    }
+
+    /** One model: its name, directory, the serialized inference graph and its {@code summary.json}. */
+    public record Member(String name, String dir, byte[] model, Map<String, Object> summary) implements Serializable {
+        public String family() {
+            return String.valueOf(summary.getOrDefault("family", "?"));
+        }
+
+        public double width() {
+            Object w = summary.get("width");
+            return w instanceof Number n ? n.doubleValue() : Double.NaN;
+        }
+    }
+
+    /**
+     * @param members "all" or N (the first N members of an ensemble)
+     */
+    public static ModelSet load(HadoopFiles files, String dir, String members, Weights weights) throws IOException {
+        String root = dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
+        List<String> names = new ArrayList<>();
+        List<String> dirs = new ArrayList<>();
+        boolean ensemble = files.exists(root + "/ensemble.json");
+        if (ensemble) {
+            JsonNode manifest = MetadataIO.mapper().readTree(files.readText(root + "/ensemble.json"));
+            for (JsonNode m : manifest.get("members")) {
+                names.add(m.get("name").asText());
+                // Members live below the ensemble directory; resolve them there, so a moved ensemble still works.
+                dirs.add(root + "/" + m.get("name").asText());
+            }
+        } else if (files.exists(root + "/summary.json")) {
+            names.add(root.substring(root.lastIndexOf('/') + 1));
+            dirs.add(root);
+        } else {
+            throw new IllegalArgumentException("model " + root + " is neither a train output (summary.json) nor an"
+                    + " ensemble output (ensemble.json)");
+        }
+        int n = names.size();
+        if (!members.equals("all")) {
+            try {
+                n = Integer.parseInt(members.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("members must be all or a number, got '" + members + "'");
+            }
+            if (n < 1 || n > names.size()) {
+                throw new IllegalArgumentException("members must be in 1.." + names.size() + " for " + root + ", got " + n);
+            }
+        }
+        List<Member> out = new ArrayList<>();
+        DatasetMetadata metadata = null;
+        for (int i = 0; i < n; i++) {
+            String d = dirs.get(i);
+            if (!files.exists(d + "/summary.json")) {
+                throw new IllegalArgumentException("member " + names.get(i) + " in " + d + " has not finished training"
+                        + " (no summary.json); rerun the ensemble to finish it");
+            }
+            if (!files.exists(d + "/" + weights.file)) {
+                throw new IllegalArgumentException(d + " has no " + weights.file
+                        + (weights == Weights.EMA ? " (trained with ema-decay = 0?)" : ""));
+            }
+            DatasetMetadata m = MetadataIO.read(files, d);
+            if (metadata == null) {
+                metadata = m;
+            } else if (m.spec().imageSize() != metadata.spec().imageSize()
+                    || !java.util.Arrays.equals(m.spec().mean(), metadata.spec().mean())
+                    || m.classes().size() != metadata.classes().size()) {
+                throw new IllegalArgumentException("member " + names.get(i) + " was trained on data with another spec or"
+                        + " class list than " + names.get(0) + "; members of one evaluation must share them");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(d + "/summary.json"), LinkedHashMap.class);
+            out.add(new Member(names.get(i), d, files.readBytes(d + "/" + weights.file), summary));
+        }
+        return new ModelSet(root, ensemble, List.copyOf(out), metadata);
+    }
+}

@@ -1,0 +1,144 @@
+package io.sparkinception.trainer.evaluation;
+
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.trainer.distributed.Example;
+import io.sparkinception.trainer.report.ReportInput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/** Turns an evaluation's numbers, the members' training records and sample crops into a {@link ReportInput}. */
+final class ReportBuilder {
+    private ReportBuilder() {
+    }
+
+    static ReportInput build(EvaluateConfig cfg, ModelSet models, DatasetMetadata trained, String dataDir, String split,
+                             Map<String, EvaluationResult> metrics, DistributedScorer.Outcome outcome,
+                             List<ReportInput.ResultRow> table, String sparkVersion) throws IOException {
+        HadoopFiles files = HadoopFiles.of(SparkSession.active().sparkContext().hadoopConfiguration());
+        DatasetMetadata.Spec spec = trained.spec();
+        int nc = trained.classes().size();
+        List<String> classNames = new ArrayList<>();
+        for (int i = 0; i < nc; i++) {
+            classNames.add(Evaluation.name(trained, i));
+        }
+        CropPolicy detail = cfg.detailPolicy();
+        List<String> models2 = new ArrayList<>();
+        models2.add(DistributedScorer.ENSEMBLE);
+        models.members().forEach(m -> models2.add(m.name()));
+
+        List<ReportInput.ClassRow> perClass = new ArrayList<>();
+        List<ReportInput.CalibrationBin> calibration = new ArrayList<>();
+        Map<String, Double> ece = new LinkedHashMap<>();
+        Map<String, Double> logLoss = new LinkedHashMap<>();
+        for (String model : models2) {
+            EvaluationResult r = metrics.get(DistributedScorer.key(model, detail));
+            for (ClassMetrics c : r.perClass()) {
+                perClass.add(new ReportInput.ClassRow(c.classIndex(), classNames.get(c.classIndex()), c.support(),
+                        c.errorRate() == null ? Double.NaN : c.errorRate(), model));
+            }
+            for (ReliabilityBin b : r.reliability()) {
+                calibration.add(new ReportInput.CalibrationBin(model, b.index(), b.lower(), b.upper(), b.count(),
+                        b.meanConfidence() == null ? Double.NaN : b.meanConfidence(),
+                        b.accuracy() == null ? Double.NaN : b.accuracy()));
+            }
+            ece.put(model, r.expectedCalibrationError());
+            logLoss.put(model, r.logLoss());
+        }
+        EvaluationResult ens = metrics.get(DistributedScorer.key(DistributedScorer.ENSEMBLE, detail));
+        List<ReportInput.ConfusionCell> confusion = new ArrayList<>();
+        for (int t = 0; t < nc; t++) {
+            for (int p = 0; p < nc; p++) {
+                if (ens.confusion()[t][p] > 0) {
+                    confusion.add(new ReportInput.ConfusionCell(t, p, ens.confusion()[t][p]));
+                }
+            }
+        }
+        int c = spec.channels();
+        int s = spec.imageSize();
+        List<ReportInput.ConfusedPair> pairs = new ArrayList<>();
+        for (ConfusedPair p : ens.mostConfused(cfg.confusedPairs())) {
+            List<ReportInput.Crop> crops = outcome.misses().stream()
+                    .filter(m -> m.label() == p.trueClass() && m.predicted() == p.predictedClass())
+                    .limit(cfg.examplesPerPair()).map(m -> new ReportInput.Crop(m.chw(), c, s, s)).toList();
+            pairs.add(new ReportInput.ConfusedPair(p.trueClass(), p.predictedClass(), p.count(), crops));
+        }
+        Map<Integer, List<ReportInput.Crop>> byClass = new LinkedHashMap<>();
+        for (Example x : outcome.samples()) {
+            List<ReportInput.Crop> l = byClass.computeIfAbsent(x.label(), k -> new ArrayList<>());
+            if (l.size() < io.sparkinception.trainer.report.ReportWriter.MAX_SAMPLES) {
+                l.add(new ReportInput.Crop(x.chw(), c, s, s));
+            }
+        }
+        List<ReportInput.SampleStrip> samples = new ArrayList<>();
+        new java.util.TreeMap<>(byClass).forEach((k, v) -> samples.add(new ReportInput.SampleStrip(k, v)));
+
+        List<ReportInput.Member> members = new ArrayList<>();
+        for (ModelSet.Member m : models.members()) {
+            Map<String, Object> summary = new LinkedHashMap<>(m.summary());
+            for (CropPolicy p : cfg.crops()) {
+                EvaluationResult r = metrics.get(DistributedScorer.key(m.name(), p));
+                summary.put(String.format(Locale.ROOT, "eval_top1_error_%scrop", p.id()), r.top1Error());
+                summary.put(String.format(Locale.ROOT, "eval_top5_error_%scrop", p.id()), r.top5Error());
+            }
+            members.add(new ReportInput.Member(m.name(), m.family(), m.width(), num(m.summary(), "seed"),
+                    num(m.summary(), "sampling_seed"), (int) num(m.summary(), "image_size"), dbl(m.summary(), "epochs"),
+                    dbl(m.summary(), "wall_seconds"), Evaluation.hyperparameters(files, m.dir()), summary,
+                    curve(files, m.dir())));
+        }
+        long[] counts = new long[nc];
+        for (ClassMetrics cm : ens.perClass()) {
+            counts[cm.classIndex()] = cm.support();
+        }
+        ReportInput.DataSummary data = new ReportInput.DataSummary(dataDir, split, outcome.examples(), s, spec.mean(),
+                spec.std(), counts);
+        Map<String, Object> config = new LinkedHashMap<>(com.typesafe.config.ConfigFactory.parseString(cfg.rendered()).root().unwrapped());
+        String v = Evaluation.class.getPackage().getImplementationVersion();
+        String dl4j = org.deeplearning4j.nn.graph.ComputationGraph.class.getPackage().getImplementationVersion();
+        ReportInput.CreatedBy createdBy = new ReportInput.CreatedBy("spark-inception evaluate", v == null ? "dev" : v,
+                System.getProperty("java.version"), sparkVersion, dl4j == null ? "1.0.0-M2.1" : dl4j, config);
+        String title = String.format(Locale.ROOT, "%s: %d member%s x crops %s on %s/%s", models.ensemble() ? "Ensemble" : "Model",
+                models.members().size(), models.members().size() == 1 ? "" : "s",
+                cfg.crops().stream().map(CropPolicy::id).toList(), dataDir.substring(dataDir.lastIndexOf('/') + 1), split);
+        return new ReportInput(title, classNames, table, perClass, confusion, pairs, members, data,
+                ReportInput.Pixels.of(spec), samples, calibration, ece, logLoss, createdBy);
+    }
+
+    static List<ReportInput.CurvePoint> curve(HadoopFiles files, String dir) {
+        List<ReportInput.CurvePoint> out = new ArrayList<>();
+        try {
+            if (!files.exists(dir + "/metrics.jsonl")) {
+                return out;
+            }
+            for (String line : files.readText(dir + "/metrics.jsonl").split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = MetadataIO.mapper().readValue(line, LinkedHashMap.class);
+                ReportInput.CurvePoint p = ReportInput.CurvePoint.fromMetrics(m);
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long num(Map<String, Object> m, String k) {
+        return m.get(k) instanceof Number n ? n.longValue() : -1;
+    }
+
+    private static double dbl(Map<String, Object> m, String k) {
+        return m.get(k) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+}
