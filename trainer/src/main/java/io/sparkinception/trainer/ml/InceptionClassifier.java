@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.BooleanParam;
@@ -132,7 +133,7 @@ public final class InceptionClassifier extends Estimator<InceptionClassification
         TrainConfig d = TrainConfig.load(null, Map.of("data", "-", "output", "-"));
         setDefault(workDir, "");
         setDefault(validationIndicatorCol, "");
-        setDefault(conf, Map.of());
+        setDefault(conf, StringMapParam.sorted(Map.of()));
         setDefault(verbose, true);
         setDefault(family, d.family().id());
         setDefault(width, d.width());
@@ -239,14 +240,14 @@ public final class InceptionClassifier extends Estimator<InceptionClassification
 
     /** Sets one {@code spark-inception.train} key (e.g. {@code "max-rounds", "3"}), keeping the others. */
     public InceptionClassifier setConfig(String key, String value) {
-        Map<String, String> m = new LinkedHashMap<>(getConf());
+        Map<String, String> m = new TreeMap<>(getConf());
         m.put(key, value);
-        return with(conf, Map.copyOf(m));
+        return with(conf, StringMapParam.sorted(m));
     }
 
     /** Replaces every {@code spark-inception.train} key set through {@link #setConfig}. */
     public InceptionClassifier setConf(Map<String, String> value) {
-        return with(conf, Map.copyOf(value));
+        return with(conf, StringMapParam.sorted(value));
     }
 
     public InceptionClassifier setVerbose(boolean value) {
