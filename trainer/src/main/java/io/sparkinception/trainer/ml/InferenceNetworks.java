@@ -1,0 +1,65 @@
+package io.sparkinception.trainer.ml;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Inference networks restored once per executor JVM and reused by later partitions and later
+ * {@code transform} calls (the trainer's {@code NetworkPool}, keyed by the SHA-256 of the serialized model).
+ * A network is not thread-safe: concurrent tasks each borrow their own instance.
+ */
+public final class InferenceNetworks {
+    private static final Map<String, Queue<ComputationGraph>> POOLS = new ConcurrentHashMap<>();
+    private static final AtomicInteger RESTORED = new AtomicInteger();
+
+    private InferenceNetworks() {
+    }
+
+    /** The key of a serialized network: SHA-256 of its bytes, in hex. */
+    public static String key(byte[] modelBytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(modelBytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A network for {@code key}, restored from {@code modelBytes} only when no idle one is cached. */
+    public static ComputationGraph borrow(String key, byte[] modelBytes) {
+        ComputationGraph g = POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
+        if (g == null) {
+            g = restore(modelBytes);
+            RESTORED.incrementAndGet();
+        }
+        return g;
+    }
+
+    public static void release(String key, ComputationGraph g) {
+        POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(g);
+    }
+
+    /** Networks restored in this JVM so far (tests check that partitions reuse them). */
+    public static int restored() {
+        return RESTORED.get();
+    }
+
+    /** A fresh network from ModelSerializer bytes (without updater state). */
+    public static ComputationGraph restore(byte[] modelBytes) {
+        try {
+            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(modelBytes), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the inference network: " + e.getMessage(), e);
+        }
+    }
+}
