@@ -9,8 +9,14 @@ import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
-import io.sparkinception.trainer.distributed.DistributedTrainer;
 import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.ensemble.EnsembleConfig;
+import io.sparkinception.trainer.ensemble.EnsembleTrainer;
+import io.sparkinception.trainer.evaluation.EvaluateConfig;
+import io.sparkinception.trainer.evaluation.Evaluation;
+import io.sparkinception.trainer.report.ReportInput;
+import java.util.HashMap;
+import java.util.Map;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,7 +26,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code quickstart}: the whole product on data it generates itself (or on a real dataset): generate ->
- * preprocess the training set -> preprocess the test set with the training spec -> train a small GoogLeNet.
+ * preprocess the training set -> preprocess the test set with the training spec -> an ensemble of small
+ * GoogLeNets -> evaluate with 1 and 10 crops -> the HTML report.
  */
 final class QuickstartJob implements Command {
     static final String NAMESPACE = "spark-inception.quickstart";
@@ -68,23 +75,53 @@ final class QuickstartJob implements Command {
                 out.print(PreprocessPipeline.summaryTable(test));
             }
             int epochs = c.getInt("epochs");
+            int members = c.getInt("members");
+            if (members < 1) {
+                throw new IllegalArgumentException("members must be >= 1, got " + members);
+            }
+            String report = output.resolve("report").toString();
             if (epochs > 0) {
-                String model = output.resolve("model").toString();
-                step(out, 4, String.format(Locale.ROOT, "train a GoogLeNet (width %.2f) for %d epochs -> %s",
-                        c.getDouble("width"), epochs, model));
-                java.util.Map<String, String> flags = new java.util.HashMap<>(java.util.Map.of("data", prep, "output", model,
+                String ens = output.resolve("ensemble").toString();
+                step(out, 4, String.format(Locale.ROOT, "train an ensemble of %d GoogLeNet members (width %.2f%s) for %d"
+                        + " epochs each -> %s", members, c.getDouble("width"), members > 1 ? ", the last one 1.25x wider" : "",
+                        epochs, ens));
+                Map<String, String> flags = new HashMap<>(Map.of("data", prep, "output", ens,
                         "family", "googlenet", "width", Double.toString(c.getDouble("width")), "min-filters", "8",
                         "epochs", Integer.toString(epochs), "seed", Long.toString(seed), "batch-size-per-worker", "32",
                         "averaging-frequency", "2", "batch-norm-decay", "0.9"));
-                flags.putAll(java.util.Map.of("resume", "true", "augment.min-area", "0.6", "augment.mirror", "false",
-                        "checkpoint-every", "1000"));
-                DistributedTrainer.Summary s = DistributedTrainer.run(spark, TrainConfig.load(null, flags), out);
-                out.printf(Locale.ROOT, "quickstart: validation top-1 %.3f, top-5 %.3f after %d epochs (%d classes: chance %.3f)%n",
-                        s.valTop1(), s.valTop5(), epochs, s.numClasses(), 1.0 / s.numClasses());
+                flags.putAll(Map.of("augment.min-area", "0.6", "augment.mirror", "false", "checkpoint-every", "1000",
+                        "learning-rate", "0.003"));
+                if (sources.test() != null) {
+                    flags.put("eval-data", prepTest);
+                }
+                TrainConfig base = TrainConfig.load(null, flags);
+                EnsembleConfig ensemble = EnsembleConfig.load(null, Map.of("data", prep, "output", ens,
+                        "members", Integer.toString(members), "wide-members", members > 1 ? "1" : "0"));
+                EnsembleTrainer.run(spark, ensemble, base, out);
+
+                step(out, 5, "evaluate the members and the ensemble with 1 and 10 crops -> " + report);
+                Map<String, String> eval = new HashMap<>(Map.of("model", ens, "report", report, "crops", "1,10"));
+                if (sources.test() != null) {
+                    eval.put("data", prepTest);
+                } else {
+                    eval.put("data", prep);
+                    eval.put("split", "val");
+                }
+                Evaluation.Result r = Evaluation.run(spark, EvaluateConfig.load(null, eval), out);
+                ReportInput.ResultRow best = r.table().get(0);
+                ReportInput.ResultRow last = r.table().get(r.table().size() - 1);
+                int classes = r.metrics().values().iterator().next().numClasses();
+                out.printf(Locale.ROOT, "quickstart: %,d %s images, %d classes (chance: %.1f %% top-1 error): best member"
+                                + " %.1f %% top-1 error with 1 crop; %d member%s with %d crops %.1f %%%n",
+                        r.examples(), sources.test() != null ? "test" : "validation", classes, 100.0 * (classes - 1) / classes,
+                        100 * best.top1Error(), last.members(), last.members() == 1 ? "" : "s", last.crops(), 100 * last.top1Error());
             }
             out.println("quickstart: done. Shards and metadata.json in " + prep
                     + (sources.test() != null ? " and " + prepTest : "")
-                    + (epochs > 0 ? "; model, metrics.jsonl and summary.json in " + output.resolve("model") : ""));
+                    + (epochs > 0 ? "; the ensemble in " + output.resolve("ensemble") : ""));
+            if (epochs > 0) {
+                out.println("quickstart: open the report: " + Path.of(report, "report.html").toUri());
+            }
             return 0;
         } finally {
             spark.stop();

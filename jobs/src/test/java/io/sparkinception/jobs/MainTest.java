@@ -55,24 +55,33 @@ class MainTest {
     void quickstartRunsEndToEndOnGeneratedData(@TempDir Path dir) throws Exception {
         System.setProperty("spark.master", "local[2]");
         try {
-            int code = run("quickstart", "--output", dir.toString(), "--classes", "4", "--train-per-class", "12",
-                    "--test-per-class", "5", "--image-size", "16", "--epochs", "1");
+            int code = run("quickstart", "--output", dir.toString(), "--classes", "4", "--train-per-class", "60",
+                    "--test-per-class", "15", "--image-size", "24", "--epochs", "3", "--members", "2");
             assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         } finally {
             System.clearProperty("spark.master");
         }
         JsonNode train = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep/metadata.json")));
-        assertEquals(48, train.at("/counts/input_records").asInt());
-        assertEquals(48, train.at("/counts/written").asInt());
+        assertEquals(240, train.at("/counts/input_records").asInt());
+        assertEquals(240, train.at("/counts/written").asInt());
         assertEquals(4, train.at("/classes").size());
         JsonNode test = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep-test/metadata.json")));
-        assertEquals(20, test.at("/counts/per_split/test").asInt());
+        assertEquals(60, test.at("/counts/per_split/test").asInt());
         assertEquals(train.at("/spec/mean"), test.at("/spec/mean"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("quickstart: done"));
-        JsonNode summary = MetadataIO.mapper().readTree(Files.readString(dir.resolve("model/summary.json")));
-        assertEquals(4, summary.get("num_classes").asInt());
-        assertTrue(summary.get("val_top1").isNumber() || summary.get("val_top1").asText().equals("NaN"), summary.toString());
-        assertTrue(Files.exists(dir.resolve("model/inference-model.zip")));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("quickstart: done"), printed);
+        assertTrue(printed.contains("report.html"), printed);
+        JsonNode ensemble = MetadataIO.mapper().readTree(Files.readString(dir.resolve("ensemble/ensemble.json")));
+        assertEquals(2, ensemble.get("members").size());
+        JsonNode report = MetadataIO.mapper().readTree(Files.readString(dir.resolve("report/report.json")));
+        // 1 member and 2 members, each with 1 and 10 crops.
+        assertEquals(4, report.get("results").size(), report.get("results").toString());
+        assertEquals(60, report.at("/data/examples").asInt());
+        // Above chance: 4 classes, so chance is a 75 % top-1 error.
+        for (JsonNode r : report.get("results")) {
+            assertTrue(r.get("top1_error").asDouble() < 0.75, r.toString());
+        }
+        assertTrue(Files.size(dir.resolve("report/report.html")) > 10_000);
     }
 
     @Test
