@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Fails with a clear message, instead of an OOM kill by the cluster manager, when a worker's model and
  * minibatch cannot fit the off-heap memory JavaCPP allows this JVM ({@code org.bytedeco.javacpp.maxphysicalbytes},
- * by default twice the heap). The estimate is DL4J's own memory report for training at the worker's batch size,
- * plus the parameters and updater state the worker receives and returns.
+ * by default {@code maxbytes} plus three heaps, i.e. four times the heap). The estimate is DL4J's own memory report
+ * for training at the worker's batch size, plus the parameters and updater state the worker receives and returns.
  */
 public final class MemoryCheck {
     private static final Set<String> CHECKED = ConcurrentHashMap.newKeySet();
