@@ -166,6 +166,34 @@ public final class DistributedScorer {
         return new Outcome(metrics, predictions, misses, samples, nanos, n);
     }
 
+    /**
+     * Label-free scoring (used by {@code predict}): the members' crop-combined probabilities of normalized CHW
+     * tensors under one policy, averaged over the members with {@link Combiner#overMembers}, as the ensemble's
+     * predictions of {@link #scorePartition} are. Executor side; the graphs are restored by the caller.
+     *
+     * @return {@code [example][class]}
+     */
+    public static double[][] averageProbabilities(List<ComputationGraph> members, List<float[]> chw, CropPolicy policy,
+                                                  Settings s) {
+        List<Example> ex = new ArrayList<>(chw.size());
+        for (int i = 0; i < chw.size(); i++) {
+            ex.add(new Example(i, -1, chw.get(i)));
+        }
+        double[][][] perMember = new double[members.size()][][];
+        for (int m = 0; m < members.size(); m++) {
+            perMember[m] = scorePolicy(members.get(m), ex, policy, s);
+        }
+        double[][] out = new double[chw.size()][];
+        for (int e = 0; e < out.length; e++) {
+            double[][] one = new double[members.size()][];
+            for (int m = 0; m < members.size(); m++) {
+                one[m] = perMember[m][e];
+            }
+            out[e] = Combiner.overMembers(one);
+        }
+        return out;
+    }
+
     /** Crop-combined probabilities of every example under one policy, the crops of several examples batched. */
     static double[][] scorePolicy(ComputationGraph g, List<Example> ex, CropPolicy policy, Settings s) {
         int per = s.channels() * s.size() * s.size();

@@ -1,0 +1,72 @@
+package io.sparkinception.trainer.predict;
+
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.preprocessing.image.CropGeometry;
+import io.sparkinception.preprocessing.image.FloatImage;
+import io.sparkinception.preprocessing.image.Interpolation;
+import io.sparkinception.preprocessing.image.Normalization;
+import io.sparkinception.preprocessing.image.Resize;
+import java.io.Serializable;
+
+/**
+ * Turns a decoded image and a box into the network's input exactly as {@code preprocess} and the shard readers
+ * do for the recorded spec: the box grown by the margin (made square if the spec says so, clamped to the image),
+ * resized with the spec's interpolation, RGB 0-255 in CHW layout, then stored and read back the way the spec's
+ * pixel storage does (float16 rounding; uint8 rounding of the raw values) and normalized with the training
+ * mean (and std). Pure: no Spark, no I/O.
+ */
+public final class CropPreparer implements Serializable {
+    private final double margin;
+    private final boolean square;
+    private final Interpolation interpolation;
+    private final int size;
+    private final int channels;
+    private final PixelStorage storage;
+    private final float[] mean;
+    private final float[] scale;
+
+    public CropPreparer(DatasetMetadata.Spec spec) {
+        if (spec.channels() != 3) {
+            throw new IllegalArgumentException("the model's spec has " + spec.channels() + " channels; images decode to 3");
+        }
+        this.margin = spec.margin();
+        this.square = spec.square();
+        this.interpolation = Interpolation.of(spec.interpolation());
+        this.size = spec.imageSize();
+        this.channels = spec.channels();
+        this.storage = spec.pixelStorage();
+        this.mean = spec.meanFloats();
+        this.scale = spec.scale();
+    }
+
+    /** The inclusive box covering a whole {@code width x height} image. */
+    public static Box wholeImage(int width, int height) {
+        return new Box(0, 0, width - 1, height - 1);
+    }
+
+    /** The normalized {@code channels x size x size} CHW input for one box (which must share pixels with the image). */
+    public float[] prepare(FloatImage image, Box box) {
+        Box region = CropGeometry.region(box, margin, square, image.width(), image.height());
+        FloatImage crop = Resize.resize(CropGeometry.crop(image, region), size, size, interpolation);
+        return normalize(crop.toChw());
+    }
+
+    /** Raw 0-255 CHW values to the tensor a shard reader returns for them (see {@code ShardSchema}). */
+    float[] normalize(float[] rawChw) {
+        return switch (storage) {
+            case FLOAT32 -> Normalization.normalizeChw(rawChw, channels, mean, scale);
+            case FLOAT16 -> PixelStorage.fromHalf(PixelStorage.toHalf(Normalization.normalizeChw(rawChw, channels, mean, scale)));
+            case UINT8 -> Normalization.normalizeChw(PixelStorage.fromUint8(PixelStorage.toUint8(rawChw)), channels, mean, scale);
+        };
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public int channels() {
+        return channels;
+    }
+}

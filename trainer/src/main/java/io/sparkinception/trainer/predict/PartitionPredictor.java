@@ -1,0 +1,138 @@
+package io.sparkinception.trainer.predict;
+
+import io.sparkinception.preprocessing.annotations.SkipReason;
+import io.sparkinception.preprocessing.annotations.Skipped;
+import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.preprocessing.image.FloatImage;
+import io.sparkinception.preprocessing.image.ImageDecoder;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.trainer.evaluation.CropPolicy;
+import io.sparkinception.trainer.evaluation.CropReduction;
+import io.sparkinception.trainer.evaluation.DistributedScorer;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Executor side of {@code predict}: reads and decodes each image of a partition once, prepares its boxes with
+ * the recorded spec ({@link CropPreparer}), and scores them in chunks with every member (one crop: the
+ * stored-size crop), averaging the members' softmax outputs. Captures only plain values; the members are
+ * restored once per partition. Outcomes come back in input order, one per item.
+ */
+final class PartitionPredictor implements Serializable {
+    /** The one crop policy of predict: the prepared (stored-size) crop itself. */
+    static final CropPolicy POLICY = CropPolicy.CENTER;
+    static final int TOP = 5;
+
+    private final CropPreparer preparer;
+    private final DistributedScorer.Settings settings;
+    /** Crops prepared before a scoring pass: bounds the memory of a partition whatever its size. */
+    private final int chunk;
+
+    PartitionPredictor(CropPreparer preparer, List<String> memberNames, int numClasses, int batchSize) {
+        this.preparer = preparer;
+        this.settings = new DistributedScorer.Settings(List.copyOf(memberNames), List.of(POLICY), POLICY,
+                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0);
+        this.chunk = Math.max(4 * batchSize, 64);
+    }
+
+    Iterator<PredictOutcome> predict(Iterator<PredictItem.ImageTask> tasks, List<byte[]> models, HadoopFiles files) {
+        return new Iterator<>() {
+            private List<ComputationGraph> graphs;
+            private Iterator<PredictOutcome> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && tasks.hasNext()) {
+                    current = nextChunk().iterator();
+                }
+                return current.hasNext();
+            }
+
+            @Override
+            public PredictOutcome next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+
+            private List<PredictOutcome> nextChunk() {
+                List<PredictOutcome> out = new ArrayList<>();
+                List<Integer> slots = new ArrayList<>();
+                List<PredictItem> items = new ArrayList<>();
+                List<Box> boxes = new ArrayList<>();
+                List<float[]> crops = new ArrayList<>();
+                while (crops.size() < chunk && tasks.hasNext()) {
+                    PredictItem.ImageTask task = tasks.next();
+                    FloatImage image;
+                    try {
+                        image = ImageDecoder.decodeRgb(files.readBytes(task.path()));
+                    } catch (FileNotFoundException e) {
+                        skipAll(task, SkipReason.MISSING_FILE, "no such file: " + task.path(), out);
+                        continue;
+                    } catch (IOException e) {
+                        skipAll(task, SkipReason.READ_ERROR, "cannot read " + task.path() + ": " + e.getMessage(), out);
+                        continue;
+                    } catch (ImageDecoder.DecodeException e) {
+                        skipAll(task, SkipReason.CORRUPT_IMAGE, task.path() + ": " + e.getMessage(), out);
+                        continue;
+                    }
+                    for (PredictItem item : task.items()) {
+                        Box box = item.box() == null ? CropPreparer.wholeImage(image.width(), image.height()) : item.box();
+                        if (box.outside(image.width(), image.height())) {
+                            out.add(skip(item, SkipReason.BOX_OUTSIDE_IMAGE, "box " + box + " lies outside the "
+                                    + image.width() + "x" + image.height() + " image"));
+                            continue;
+                        }
+                        slots.add(out.size());
+                        out.add(null);
+                        items.add(item);
+                        boxes.add(box);
+                        crops.add(preparer.prepare(image, box));
+                    }
+                }
+                if (!crops.isEmpty()) {
+                    if (graphs == null) {
+                        graphs = models.stream().map(PartitionPredictor::restore).toList();
+                    }
+                    double[][] probs = DistributedScorer.averageProbabilities(graphs, crops, POLICY, settings);
+                    for (int i = 0; i < probs.length; i++) {
+                        int[] top = TopK.of(probs[i], TOP);
+                        double[] p = new double[top.length];
+                        for (int k = 0; k < top.length; k++) {
+                            p[k] = probs[i][top[k]];
+                        }
+                        out.set(slots.get(i), PredictOutcome.predicted(items.get(i), boxes.get(i), top, p));
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
+    private static void skipAll(PredictItem.ImageTask task, SkipReason reason, String detail, List<PredictOutcome> out) {
+        task.items().forEach(i -> out.add(skip(i, reason, detail)));
+    }
+
+    private static PredictOutcome skip(PredictItem item, SkipReason reason, String detail) {
+        return PredictOutcome.skipped(item.seq(), item.path(), new Skipped(item.id(), item.location(), reason, detail));
+    }
+
+    static ComputationGraph restore(byte[] model) {
+        try {
+            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a model", e);
+        }
+    }
+}

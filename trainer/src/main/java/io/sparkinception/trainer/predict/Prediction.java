@@ -1,0 +1,224 @@
+package io.sparkinception.trainer.predict;
+
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.preprocessing.annotations.ClassInfo;
+import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.evaluation.ModelSet;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The {@code predict} run: plans the input on the driver ({@link PredictInputs}), reads, crops and scores the
+ * images on the executors ({@link PartitionPredictor}: the spec recorded beside the model, the members' softmax
+ * outputs averaged), and writes {@code predictions/} (Parquet, written by the executors), {@code predictions.csv}
+ * (streamed to the driver in input order), {@code skipped.csv} and {@code predict.json} (last: its presence marks
+ * a finished run). Every input record is predicted or skipped with a reason; the counts must reconcile.
+ */
+public final class Prediction {
+    /** The files of a run below the output directory; {@code overwrite} replaces exactly these. */
+    static final List<String> OUTPUTS = List.of("predictions", "predictions.csv", "skipped.csv", "predict.json");
+
+    private Prediction() {
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param labelled         predictions whose annotation has a label
+     * @param correct          of those, the ones whose top class is the label
+     * @param unknownLabels    of those, the ones whose label is not among the model's classes (never correct)
+     */
+    public record Result(String output, long inputRecords, long predicted, long skipped, Map<String, Long> skippedByReason,
+                         long labelled, long correct, long unknownLabels, List<String> members) {
+        public boolean reconciles() {
+            return inputRecords == predicted + skipped;
+        }
+    }
+
+    public static Result run(SparkSession spark, PredictConfig cfg, PrintStream log) throws IOException {
+        long start = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        String output = strip(files.qualify(cfg.output()));
+        ModelSet models = ModelSet.load(files, strip(files.qualify(cfg.model())), cfg.members(), cfg.weights());
+        DatasetMetadata.Spec spec = models.metadata().spec();
+        List<ClassInfo> classes = models.metadata().classes();
+        List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
+        log.printf(Locale.ROOT, "predict: %d model(s) from %s (%s weights), %d classes, input %d px (margin %.2f%s, %s)%n",
+                names.size(), models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), classes.size(),
+                spec.imageSize(), spec.margin(), spec.square() ? ", square" : "", spec.interpolation());
+
+        PredictInputs.Plan plan = cfg.annotated()
+                ? PredictInputs.fromAnnotations(new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
+                        cfg.imagesRoot(), "", null, true), files)
+                : PredictInputs.fromDirectory(cfg.images(), files);
+        log.printf(Locale.ROOT, "predict: %d input records, %d images to read, %d skipped before reading%n",
+                plan.inputRecords(), plan.tasks().size(), plan.skipped().size());
+
+        prepareOutput(files, output, cfg.overwrite());
+        PredictTable table = new PredictTable(classes, plan.annotated());
+        PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), names, classes.size(), cfg.batchSize());
+        int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
+                plan.tasks().size()));
+        Broadcast<List<byte[]>> bc = jsc.broadcast(models.members().stream().map(ModelSet.Member::model).toList());
+        List<PredictOutcome> skipped = new ArrayList<>(plan.skipped());
+        long predicted = 0;
+        long labelled = 0;
+        long correct = 0;
+        long unknown = 0;
+        JavaRDD<PredictOutcome> outcomes = null;
+        JavaRDD<PredictOutcome> sorted = null;
+        try {
+            if (!plan.tasks().isEmpty()) {
+                jsc.setJobDescription(String.format(Locale.ROOT, "predict: read, crop and score %d images x %d models",
+                        plan.tasks().size(), names.size()));
+                // Outcomes are small (no pixels): cache them, so the sort's sampling does not score twice.
+                outcomes = jsc.parallelize(plan.tasks(), partitions)
+                        .mapPartitions(it -> predictor.predict(it, bc.value(), files))
+                        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                // An image's boxes are scored together; sorting restores the input order of the records.
+                sorted = outcomes.sortBy(PredictOutcome::seq, true, partitions).persist(StorageLevel.MEMORY_AND_DISK_SER());
+                jsc.setJobDescription("predict: write " + output + "/predictions");
+                spark.createDataFrame(sorted.filter(PredictOutcome::scored).map(table::toRow), table.schema())
+                        .write().mode(SaveMode.Overwrite).parquet(output + "/predictions");
+                jsc.setJobDescription("predict: write " + output + "/predictions.csv");
+                Set<String> known = classes.stream().map(ClassInfo::label).collect(Collectors.toSet());
+                try (Writer w = new BufferedWriter(new OutputStreamWriter(
+                        files.fileSystem(output).create(new Path(output + "/predictions.csv"), true), StandardCharsets.UTF_8))) {
+                    w.write(table.csvHeader());
+                    Iterator<PredictOutcome> it = sorted.filter(PredictOutcome::scored).toLocalIterator();
+                    while (it.hasNext()) {
+                        PredictOutcome o = it.next();
+                        w.write(table.csvLine(o));
+                        predicted++;
+                        Boolean c = table.correct(o.prediction());
+                        if (c != null) {
+                            labelled++;
+                            correct += c ? 1 : 0;
+                            unknown += known.contains(o.prediction().label()) ? 0 : 1;
+                        }
+                    }
+                }
+                skipped.addAll(sorted.filter(o -> !o.scored()).collect());
+            } else {
+                files.writeAtomically(output + "/predictions.csv", table.csvHeader());
+                spark.createDataFrame(List.of(), table.schema()).write().mode(SaveMode.Overwrite).parquet(output + "/predictions");
+            }
+        } finally {
+            if (sorted != null) {
+                sorted.unpersist(false);
+            }
+            if (outcomes != null) {
+                outcomes.unpersist(false);
+            }
+            bc.destroy();
+        }
+        skipped.sort(Comparator.comparingLong(PredictOutcome::seq));
+        Map<String, Long> byReason = new TreeMap<>();
+        skipped.forEach(s -> byReason.merge(s.skipped().reason().id(), 1L, Long::sum));
+        Result r = new Result(output, plan.inputRecords(), predicted, skipped.size(), byReason, labelled, correct,
+                unknown, names);
+        if (!r.reconciles()) {
+            throw new IllegalStateException("counts do not reconcile: " + r.inputRecords() + " input records, "
+                    + r.predicted() + " predicted, " + r.skipped() + " skipped");
+        }
+        files.writeAtomically(output + "/skipped.csv", PredictTable.skippedCsv(skipped));
+        files.writeAtomically(output + "/predict.json", MetadataIO.mapper().writeValueAsString(
+                summary(r, cfg, models, plan.annotated(), spark.version())));
+        log.print(summaryTable(r));
+        log.printf(Locale.ROOT, "predict: done in %s; wrote %s/predictions.csv, predictions/, skipped.csv, predict.json%n",
+                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), output);
+        return r;
+    }
+
+    /** {@code predict.json}: counts, the model and its members, the spec the images were prepared with. */
+    static Map<String, Object> summary(Result r, PredictConfig cfg, ModelSet models, boolean annotated, String sparkVersion) {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("input_records", r.inputRecords());
+        counts.put("predicted", r.predicted());
+        counts.put("skipped", r.skipped());
+        counts.put("skipped_by_reason", r.skippedByReason());
+        counts.put("labelled", r.labelled());
+        counts.put("correct", r.correct());
+        counts.put("labels_unknown_to_model", r.unknownLabels());
+        counts.put("top1_accuracy", r.labelled() == 0 ? null : (double) r.correct() / r.labelled());
+        Map<String, Object> input = new LinkedHashMap<>();
+        if (annotated) {
+            input.put("format", cfg.format());
+            input.put("input", cfg.input());
+            input.put("images_root", cfg.imagesRoot());
+        } else {
+            input.put("images", cfg.images());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("created_at", Instant.now().toString());
+        m.put("spark", sparkVersion);
+        m.put("model", models.root());
+        m.put("ensemble", models.ensemble());
+        m.put("members", r.members());
+        m.put("weights", cfg.weights().name().toLowerCase(Locale.ROOT));
+        m.put("crops", 1);
+        m.put("input", input);
+        m.put("counts", counts);
+        m.put("spec", models.metadata().spec());
+        m.put("classes", models.metadata().classes().size());
+        m.put("config", cfg.rendered());
+        return m;
+    }
+
+    /** A one-screen summary of a finished run. */
+    public static String summaryTable(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-26s %10s%n", "records", "count"));
+        sb.append(String.format(Locale.ROOT, "%-26s %10d%n", "predicted", r.predicted()));
+        r.skippedByReason().forEach((k, v) -> sb.append(String.format(Locale.ROOT, "%-26s %10d%n", "skipped " + k, v)));
+        sb.append(String.format(Locale.ROOT, "%-26s %10d  (= %d predicted + %d skipped)%n", "input records",
+                r.inputRecords(), r.predicted(), r.skipped()));
+        if (r.labelled() > 0) {
+            sb.append(String.format(Locale.ROOT, "top-1 accuracy on the %d labelled records: %.2f %%%s%n", r.labelled(),
+                    100.0 * r.correct() / r.labelled(), r.unknownLabels() > 0
+                            ? " (" + r.unknownLabels() + " labels are not classes of the model)" : ""));
+        }
+        return sb.toString();
+    }
+
+    private static void prepareOutput(HadoopFiles files, String output, boolean overwrite) throws IOException {
+        if (files.exists(output + "/predict.json") && !overwrite) {
+            throw new IllegalArgumentException("output " + output + " already holds a finished predict run (predict.json);"
+                    + " pass --overwrite true or choose another --output");
+        }
+        for (String f : OUTPUTS) {
+            files.deleteRecursively(output + "/" + f);
+        }
+        files.mkdirs(output);
+    }
+
+    static String strip(String p) {
+        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+    }
+}
