@@ -34,6 +34,19 @@ class ConfFilesTest {
     }
 
     @Test
+    void ensembleConfigsLoadBothSections() throws Exception {
+        List<Path> files = confs("ensemble-");
+        assertEquals(1, files.size());
+        for (Path f : files) {
+            io.sparkinception.trainer.ensemble.EnsembleConfig e = io.sparkinception.trainer.ensemble.EnsembleConfig.load(
+                    f.toString(), Map.of("data", "d", "output", "o"));
+            assertEquals(7, e.members());
+            TrainConfig t = TrainConfig.load(f.toString(), Map.of("data", "d", "output", "o"));
+            assertEquals(0.5, t.width());
+        }
+    }
+
+    @Test
     void preprocessConfigsLoadAndPointAtTheSharedData() throws Exception {
         List<Path> files = confs("preprocess-");
         assertEquals(2, files.size());
