@@ -64,7 +64,19 @@ public final class DistributedScorer {
     /** The settings a partition needs (plain values). */
     public record Settings(List<String> names, List<CropPolicy> policies, CropPolicy detail, CropReduction reduction,
                            int numClasses, int channels, int size, int batchSize, int samplesPerClass,
-                           int missesPerPair) implements Serializable {
+                           int missesPerPair, boolean mirrors) implements Serializable {
+
+        /** The crops of one stored image under a policy: all of them, or without the mirrored ones. */
+        public List<Crop> crops(CropPolicy policy, float[] chw) {
+            List<Crop> crops = policy.cropsOfStored(chw, channels, size);
+            return mirrors ? crops : crops.stream().filter(c -> !c.window().mirrored()).toList();
+        }
+
+        /** Forward passes per image under a policy with these settings. */
+        public int forwardPasses(CropPolicy policy) {
+            int n = policy.forwardPasses(size, size, size);
+            return mirrors || policy == CropPolicy.CENTER ? n : n / 2;
+        }
     }
 
     /** Key of the metrics of one model under one policy: {@code member-1|10}, {@code ensemble|144}. */
@@ -205,7 +217,7 @@ public final class DistributedScorer {
         List<List<double[]>> perExample = new ArrayList<>();
         List<double[]> perExampleWeights = new ArrayList<>();
         for (int e = 0; e < ex.size(); e++) {
-            List<Crop> crops = policy.cropsOfStored(ex.get(e).chw(), s.channels(), s.size());
+            List<Crop> crops = s.crops(policy, ex.get(e).chw());
             double[] w = new double[crops.size()];
             for (int i = 0; i < w.length; i++) {
                 w[i] = crops.get(i).weight();

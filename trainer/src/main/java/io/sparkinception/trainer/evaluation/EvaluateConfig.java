@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record EvaluateConfig(String model, String report, String data, String split, String format, String input,
                              String imagesRoot, String classNames, List<CropPolicy> crops, String members,
-                             CropReduction reduction, ModelSet.Weights weights, int batchSize, int workers,
+                             CropReduction reduction, boolean mirrorCrops, ModelSet.Weights weights, int batchSize, int workers,
                              int confusedPairs, int examplesPerPair, String rendered) implements Serializable {
     public static final String NAMESPACE = "spark-inception.evaluate";
 
@@ -69,7 +69,7 @@ public record EvaluateConfig(String model, String report, String data, String sp
             crops.sort(java.util.Comparator.comparingInt(CropPolicy::nominalCrops));
             return new EvaluateConfig(c.getString("model"), c.getString("report"), c.getString("data"),
                     c.getString("split"), c.getString("format"), c.getString("input"), c.getString("images-root"),
-                    c.getString("class-names"), crops, c.getString("members"), CropReduction.of(c.getString("crop-reduction")),
+                    c.getString("class-names"), crops, c.getString("members"), CropReduction.of(c.getString("crop-reduction")), c.getBoolean("mirror-crops"),
                     ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("workers"),
                     c.getInt("confused-pairs"), c.getInt("examples-per-pair"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));

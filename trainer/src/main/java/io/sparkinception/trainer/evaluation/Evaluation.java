@@ -82,8 +82,8 @@ public final class Evaluation {
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
         DistributedScorer.Settings settings = new DistributedScorer.Settings(names, cfg.crops(), cfg.detailPolicy(),
                 cfg.reduction(), trained.classes().size(), spec.channels(), spec.imageSize(), cfg.batchSize(),
-                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair());
-        int passes = cfg.crops().stream().mapToInt(p -> p.forwardPasses(spec.imageSize(), spec.imageSize(), spec.imageSize())).sum();
+                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.mirrorCrops());
+        int passes = cfg.crops().stream().mapToInt(settings::forwardPasses).sum();
         jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
                 names.size(), passes));
         long t0 = System.nanoTime();
@@ -108,14 +108,13 @@ public final class Evaluation {
         List<ReportInput.ResultRow> table = new ArrayList<>();
         for (CropPolicy p : cfg.crops()) {
             EvaluationResult r = metrics.get(DistributedScorer.key(best, p));
-            table.add(new ReportInput.ResultRow(1, p.nominalCrops(), p.forwardPasses(spec.imageSize(), spec.imageSize(),
-                    spec.imageSize()), r.top1Error(), r.top5Error()));
+            table.add(new ReportInput.ResultRow(1, p.nominalCrops(), settings.forwardPasses(p), r.top1Error(), r.top5Error()));
         }
         if (names.size() > 1) {
             for (CropPolicy p : cfg.crops()) {
                 EvaluationResult r = metrics.get(DistributedScorer.key(DistributedScorer.ENSEMBLE, p));
                 table.add(new ReportInput.ResultRow(names.size(), p.nominalCrops(), (double) names.size()
-                        * p.forwardPasses(spec.imageSize(), spec.imageSize(), spec.imageSize()), r.top1Error(), r.top5Error()));
+                        * settings.forwardPasses(p), r.top1Error(), r.top5Error()));
             }
         }
         log.println("evaluate: members x crops (best single member: " + best + ")");
@@ -129,7 +128,7 @@ public final class Evaluation {
         Files.createDirectories(report);
         ReportWriter.write(input, report);
         Files.writeString(report.resolve("predictions.csv"), predictionsCsv(outcome.predictions(), trained));
-        Files.writeString(report.resolve("cost.csv"), costCsv(outcome, cfg, names, spec.imageSize()));
+        Files.writeString(report.resolve("cost.csv"), costCsv(outcome, cfg, names, settings));
         log.printf(Locale.ROOT, "evaluate: done in %s; report %s%n", ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9),
                 report.resolve("report.html"));
         return new Result(report, table, metrics, outcome.predictions(), best, outcome.examples());
@@ -150,12 +149,12 @@ public final class Evaluation {
         return sb.toString();
     }
 
-    static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, int size) {
+    static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, DistributedScorer.Settings s) {
         StringBuilder sb = new StringBuilder("model,crops,forward_passes_per_image,executor_seconds_per_image\n");
         for (String n : names) {
             for (CropPolicy p : cfg.crops()) {
                 long nanos = o.nanos().getOrDefault(DistributedScorer.key(n, p), 0L);
-                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(p.forwardPasses(size, size, size))
+                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(s.forwardPasses(p))
                         .append(',').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9 / o.examples())).append('\n');
             }
         }

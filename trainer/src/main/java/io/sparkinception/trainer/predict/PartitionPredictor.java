@@ -41,7 +41,7 @@ final class PartitionPredictor implements Serializable {
     PartitionPredictor(CropPreparer preparer, List<String> memberNames, int numClasses, int batchSize) {
         this.preparer = preparer;
         this.settings = new DistributedScorer.Settings(List.copyOf(memberNames), List.of(POLICY), POLICY,
-                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0);
+                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0, true);
         this.chunk = Math.max(4 * batchSize, 64);
     }
 
