@@ -104,8 +104,8 @@ final class QuickstartJob implements Command {
                 if (sources.test() != null) {
                     eval.put("data", prepTest);
                 } else {
+                    // VOC: its own test split if the ImageSets define one, else val (evaluate picks test, val, train).
                     eval.put("data", prep);
-                    eval.put("split", "val");
                 }
                 Evaluation.Result r = Evaluation.run(spark, EvaluateConfig.load(null, eval), out);
                 ReportInput.ResultRow best = r.table().get(0);
@@ -113,7 +113,7 @@ final class QuickstartJob implements Command {
                 int classes = r.metrics().values().iterator().next().numClasses();
                 out.printf(Locale.ROOT, "quickstart: %,d %s images, %d classes (chance: %.1f %% top-1 error): best member"
                                 + " %.1f %% top-1 error with 1 crop; %d member%s with %d crops %.1f %%%n",
-                        r.examples(), sources.test() != null ? "test" : "validation", classes, 100.0 * (classes - 1) / classes,
+                        r.examples(), sources.test() != null ? "test" : "held-out", classes, 100.0 * (classes - 1) / classes,
                         100 * best.top1Error(), last.members(), last.members() == 1 ? "" : "s", last.crops(), 100 * last.top1Error());
             }
             out.println("quickstart: done. Shards and metadata.json in " + prep
