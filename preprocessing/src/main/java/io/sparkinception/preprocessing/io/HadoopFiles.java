@@ -80,6 +80,12 @@ public final class HadoopFiles implements Serializable {
         return fs.makeQualified(new Path(path)).toString();
     }
 
+    /** The fully qualified form of a directory path, without a trailing slash (so {@code dir + "/name"} works). */
+    public String qualifyDir(String path) {
+        String q = qualify(path);
+        return q.endsWith("/") && q.length() > 1 ? q.substring(0, q.length() - 1) : q;
+    }
+
     public boolean exists(String path) {
         try {
             return fileSystem(path).exists(new Path(path));

@@ -62,7 +62,7 @@ public final class PreprocessPipeline {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String output = stripSlash(files.qualify(cfg.output()));
+        String output = files.qualifyDir(cfg.output());
         prepareOutput(files, output, cfg.overwrite());
 
         DatasetMetadata reused = cfg.reuseSpec() == null ? null : MetadataIO.read(files, cfg.reuseSpec());
@@ -296,9 +296,6 @@ public final class PreprocessPipeline {
         return "\"" + (s == null ? "" : s.replace("\"", "\"\"")) + "\"";
     }
 
-    private static String stripSlash(String p) {
-        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-    }
 
     /** A one-screen summary of a finished run. */
     public static String summaryTable(Result r) {

@@ -70,8 +70,8 @@ public final class DistributedTrainer {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String data = strip(files.qualify(cfg.data()));
-        String out = strip(files.qualify(cfg.output()));
+        String data = files.qualifyDir(cfg.data());
+        String out = files.qualifyDir(cfg.output());
         DatasetMetadata metadata = MetadataIO.read(files, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
@@ -108,7 +108,7 @@ public final class DistributedTrainer {
                 ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
 
         EvalData evalSet = cfg.evalData().isBlank() ? null
-                : EvalData.load(spark, files, strip(files.qualify(cfg.evalData())), metadata, workers, level);
+                : EvalData.load(spark, files, files.qualifyDir(cfg.evalData()), metadata, workers, level);
         boolean validating = cfg.validateEveryEpochs() > 0 && (val != null || evalSet != null);
 
         int b = cfg.batchSizePerWorker();
@@ -291,7 +291,4 @@ public final class DistributedTrainer {
         }
     }
 
-    private static String strip(String p) {
-        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-    }
 }

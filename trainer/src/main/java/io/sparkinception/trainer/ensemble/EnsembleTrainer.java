@@ -1,6 +1,5 @@
 package io.sparkinception.trainer.ensemble;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
@@ -47,8 +46,8 @@ public final class EnsembleTrainer {
             throws IOException, InterruptedException {
         long start = System.nanoTime();
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String out = strip(files.qualify(ens.output()));
-        String data = strip(files.qualify(ens.data()));
+        String out = files.qualifyDir(ens.output());
+        String data = files.qualifyDir(ens.data());
         DatasetMetadata metadata = MetadataIO.read(files, data);
         String settings = "ensemble {\n" + ens.rendered() + "}\ntrain {\n" + base.with(Map.of("data", data, "output", out,
                 "resume", "false")).rendered() + "}\n";
@@ -134,9 +133,8 @@ public final class EnsembleTrainer {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(dir + "/summary.json"), LinkedHashMap.class);
-        JsonNode wall = MetadataIO.mapper().valueToTree(summary).get("wall_seconds");
         return new MemberEntry(m.name(), dir, m.family(), m.width(), m.seed(), m.samplingSeed(), wide, status,
-                wall == null ? Double.NaN : wall.asDouble(), summary);
+                summary.get("wall_seconds") instanceof Number n ? n.doubleValue() : Double.NaN, summary);
     }
 
     private static String describe(List<EnsembleMember> plan) {
@@ -168,7 +166,4 @@ public final class EnsembleTrainer {
         }, true, StandardCharsets.UTF_8);
     }
 
-    private static String strip(String p) {
-        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-    }
 }

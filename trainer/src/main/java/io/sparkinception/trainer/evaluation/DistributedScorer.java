@@ -152,7 +152,7 @@ public final class DistributedScorer {
                 ens.add(avg, x.label());
                 if (p == detail) {
                     int pred = Combiner.argmax(avg);
-                    int[] top = topK(avg, Math.min(5, avg.length));
+                    int[] top = TopK.of(avg, 5);
                     double[] topP = new double[top.length];
                     for (int i = 0; i < top.length; i++) {
                         topP[i] = avg[top[i]];
@@ -257,22 +257,6 @@ public final class DistributedScorer {
             }
             perExample.get(owner[i]).add(p);
         }
-    }
-
-    static int[] topK(double[] p, int k) {
-        int[] idx = new int[k];
-        boolean[] used = new boolean[p.length];
-        for (int i = 0; i < k; i++) {
-            int best = -1;
-            for (int j = 0; j < p.length; j++) {
-                if (!used[j] && (best < 0 || p[j] > p[best])) {
-                    best = j;
-                }
-            }
-            used[best] = true;
-            idx[i] = best;
-        }
-        return idx;
     }
 
     static ComputationGraph restore(byte[] model) {

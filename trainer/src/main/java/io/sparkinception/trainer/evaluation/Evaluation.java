@@ -49,7 +49,7 @@ public final class Evaluation {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         Path report = localDir(cfg.report());
-        ModelSet models = ModelSet.load(files, strip(files.qualify(cfg.model())), cfg.members(), cfg.weights());
+        ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         DatasetMetadata trained = models.metadata();
         log.printf(Locale.ROOT, "evaluate: %d model(s) from %s (%s weights); crops %s%n", models.members().size(),
                 models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), cfg.crops().stream().map(CropPolicy::id).toList());
@@ -66,7 +66,7 @@ public final class Evaluation {
                     PixelStorage.of(trained.spec().storage()), trained.spec().scaleByStd(), 0, 30, true, "auto"), log);
             log.print(PreprocessPipeline.summaryTable(r));
         } else {
-            dataDir = strip(files.qualify(cfg.data()));
+            dataDir = files.qualifyDir(cfg.data());
         }
         DatasetMetadata data = MetadataIO.read(files, dataDir);
         EvalData.requireCompatible(trained, data, dataDir);
@@ -124,7 +124,7 @@ public final class Evaluation {
                     String.format(Locale.ROOT, "%.2f %%", 100 * r.top1Error()), String.format(Locale.ROOT, "%.2f %%", 100 * r.top5Error())));
         }
 
-        ReportInput input = ReportBuilder.build(cfg, models, trained, dataDir, split, metrics, outcome, table, spark.version());
+        ReportInput input = ReportBuilder.build(files, cfg, models, trained, dataDir, split, metrics, outcome, table, spark.version());
         Files.createDirectories(report);
         ReportWriter.write(input, report);
         Files.writeString(report.resolve("predictions.csv"), predictionsCsv(outcome.predictions(), trained));
@@ -187,9 +187,6 @@ public final class Evaluation {
         return Path.of(report.startsWith("file:") ? java.net.URI.create(report).getPath() : report).toAbsolutePath();
     }
 
-    static String strip(String p) {
-        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-    }
 
     /** Hyperparameters of a member: its resolved train.conf, if present. */
     static Map<String, Object> hyperparameters(HadoopFiles files, String dir) throws IOException {

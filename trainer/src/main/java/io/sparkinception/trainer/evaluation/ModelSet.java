@@ -55,10 +55,11 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
     }
 
     /**
+     * @param dir     the model directory, qualified and without a trailing slash ({@link HadoopFiles#qualifyDir})
      * @param members "all" or N (the first N members of an ensemble)
      */
     public static ModelSet load(HadoopFiles files, String dir, String members, Weights weights) throws IOException {
-        String root = dir.endsWith("/") && dir.length() > 1 ? dir.substring(0, dir.length() - 1) : dir;
+        String root = dir;
         List<String> names = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         boolean ensemble = files.exists(root + "/ensemble.json");

@@ -12,17 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /** Turns an evaluation's numbers, the members' training records and sample crops into a {@link ReportInput}. */
 final class ReportBuilder {
     private ReportBuilder() {
     }
 
-    static ReportInput build(EvaluateConfig cfg, ModelSet models, DatasetMetadata trained, String dataDir, String split,
-                             Map<String, EvaluationResult> metrics, DistributedScorer.Outcome outcome,
-                             List<ReportInput.ResultRow> table, String sparkVersion) throws IOException {
-        HadoopFiles files = HadoopFiles.of(SparkSession.active().sparkContext().hadoopConfiguration());
+    static ReportInput build(HadoopFiles files, EvaluateConfig cfg, ModelSet models, DatasetMetadata trained,
+                             String dataDir, String split, Map<String, EvaluationResult> metrics,
+                             DistributedScorer.Outcome outcome, List<ReportInput.ResultRow> table, String sparkVersion)
+            throws IOException {
         DatasetMetadata.Spec spec = trained.spec();
         int nc = trained.classes().size();
         List<String> classNames = new ArrayList<>();

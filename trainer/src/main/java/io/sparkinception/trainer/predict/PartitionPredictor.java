@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.trainer.evaluation.TopK;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
 import io.sparkinception.preprocessing.image.Box;

@@ -64,8 +64,8 @@ public final class Prediction {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String output = strip(files.qualify(cfg.output()));
-        ModelSet models = ModelSet.load(files, strip(files.qualify(cfg.model())), cfg.members(), cfg.weights());
+        String output = files.qualifyDir(cfg.output());
+        ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         DatasetMetadata.Spec spec = models.metadata().spec();
         List<ClassInfo> classes = models.metadata().classes();
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
@@ -218,7 +218,4 @@ public final class Prediction {
         files.mkdirs(output);
     }
 
-    static String strip(String p) {
-        return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
-    }
 }

@@ -1,4 +1,4 @@
-package io.sparkinception.trainer.predict;
+package io.sparkinception.trainer.evaluation;
 
 /** The k most probable classes of a probability vector. Pure. */
 public final class TopK {
