@@ -1,5 +1,7 @@
 package io.sparkinception.trainer.distributed;
 
+import io.sparkinception.trainer.kernels.KernelReport;
+import io.sparkinception.trainer.kernels.KernelRuntime;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
@@ -43,7 +45,7 @@ public final class DistributedTrainer {
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
                           int averagingFrequency, long seed, int imageSize, int numClasses, long samplingSeed,
-                          double testTop1, double testTop5, double testLoss, long testExamples) {
+                          double testTop1, double testTop5, double testLoss, long testExamples, KernelReport kernels) {
     }
 
     /** The model of a run: its zoo spec and configured graph. */
@@ -119,11 +121,14 @@ public final class DistributedTrainer {
             totalRounds = Math.min(totalRounds, cfg.maxRounds());
         }
         WorkerSettings ws = new WorkerSettings(json, b, k, cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(),
-                spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch());
+                spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
         ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws),
                 cfg.aggregationDepth(), cfg.averageUpdaterState());
 
-        ComputationGraph g = zoo.init();
+        ComputationGraph g = KernelRuntime.build(cfg.kernels(), zoo::init);
+        KernelReport kernelReport = KernelReport.of(g, cfg.kernels());
+        log.println("train: kernels " + kernelReport.requested() + (kernelReport.effective().equals(kernelReport.requested())
+                ? "" : " (unavailable here: " + kernelReport.effective() + ")") + ": " + kernelReport.summary());
         long round = 0;
         long examplesSeen = 0;
         double priorSeconds = 0;
@@ -197,7 +202,7 @@ public final class DistributedTrainer {
                 v.put("epoch", (double) (round + 1) * k / stepsPerEpoch);
                 if (val != null) {
                     jsc.setJobDescription("train: validate after round " + (round + 1));
-                    lastVal = Validator.evaluate(jsc, val, json, now, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
+                    lastVal = Validator.evaluate(jsc, val, json, cfg.kernels(), now, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
                     v.put("val_top1", lastVal.top1Accuracy());
                     v.put("val_top5", lastVal.top5Accuracy());
                     v.put("val_loss", lastVal.meanLoss());
@@ -207,7 +212,7 @@ public final class DistributedTrainer {
                 }
                 if (evalSet != null) {
                     jsc.setJobDescription("train: score eval-data (" + evalSet.split() + ") after round " + (round + 1));
-                    lastTest = Validator.evaluate(jsc, evalSet.examples(), json, now, 64, ZooGraph.MAIN_OUTPUT,
+                    lastTest = Validator.evaluate(jsc, evalSet.examples(), json, cfg.kernels(), now, 64, ZooGraph.MAIN_OUTPUT,
                             spec.channels(), spec.imageSize());
                     v.put("test_top1", lastTest.top1Accuracy());
                     v.put("test_top5", lastTest.top5Accuracy());
@@ -229,7 +234,7 @@ public final class DistributedTrainer {
         }
         EvalCounts emaVal = null;
         if (val != null && ema != null) {
-            emaVal = Validator.evaluate(jsc, val, json, ema, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
+            emaVal = Validator.evaluate(jsc, val, json, cfg.kernels(), ema, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
             log.printf(Locale.ROOT, "train: EMA model validation: top-1 %.4f, top-5 %.4f%n", emaVal.top1Accuracy(), emaVal.top5Accuracy());
         }
         train.unpersist(false);
@@ -259,7 +264,7 @@ public final class DistributedTrainer {
                 emaVal == null ? Double.NaN : emaVal.top1Accuracy(), wall, sha256(params), params.length, workers, b, k,
                 cfg.seed(), spec.imageSize(), metadata.classes().size(), cfg.effectiveSamplingSeed(),
                 lastTest == null ? Double.NaN : lastTest.top1Accuracy(), lastTest == null ? Double.NaN : lastTest.top5Accuracy(),
-                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples());
+                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples(), kernelReport);
         files.writeAtomically(out + "/summary.json", MetadataIO.toJson(summary));
         log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
                 ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),

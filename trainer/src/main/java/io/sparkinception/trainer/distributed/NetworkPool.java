@@ -1,5 +1,8 @@
 package io.sparkinception.trainer.distributed;
 
+import io.sparkinception.trainer.kernels.KernelReport;
+import io.sparkinception.trainer.kernels.KernelRuntime;
+import io.sparkinception.trainer.kernels.Kernels;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,22 +23,35 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 public final class NetworkPool {
     private static final Map<String, Queue<ComputationGraph>> POOLS = new ConcurrentHashMap<>();
     private static final AtomicInteger BUILT = new AtomicInteger();
+    private static final java.util.Set<Kernels> REPORTED = ConcurrentHashMap.newKeySet();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NetworkPool.class);
 
     private NetworkPool() {
     }
 
-    public static ComputationGraph borrow(String graphJson) {
-        ComputationGraph g = POOLS.computeIfAbsent(key(graphJson), k -> new ConcurrentLinkedQueue<>()).poll();
+    /** A network of this configuration on these kernels (built on first use in this JVM, then reused). */
+    public static ComputationGraph borrow(String graphJson, Kernels kernels) {
+        ComputationGraph g = POOLS.computeIfAbsent(key(graphJson, kernels), k -> new ConcurrentLinkedQueue<>()).poll();
         if (g == null) {
-            g = new ComputationGraph(ComputationGraphConfiguration.fromJson(graphJson));
-            g.init();
+            g = KernelRuntime.build(kernels, () -> {
+                ComputationGraph n = new ComputationGraph(ComputationGraphConfiguration.fromJson(graphJson));
+                n.init();
+                return n;
+            });
             BUILT.incrementAndGet();
+            if (REPORTED.add(kernels)) {
+                LOG.info("kernels of this JVM's {} networks: {}", kernels, KernelReport.of(g, kernels).summary());
+            }
         }
         return g;
     }
 
-    public static void release(String graphJson, ComputationGraph g) {
-        POOLS.computeIfAbsent(key(graphJson), k -> new ConcurrentLinkedQueue<>()).add(g);
+    public static void release(String graphJson, Kernels kernels, ComputationGraph g) {
+        POOLS.computeIfAbsent(key(graphJson, kernels), k -> new ConcurrentLinkedQueue<>()).add(g);
+    }
+
+    private static String key(String json, Kernels kernels) {
+        return key(json) + "/" + kernels.id();
     }
 
     /** Networks built in this JVM so far (tests check that rounds reuse them). */

@@ -40,7 +40,7 @@ public final class PartitionTrainer implements Serializable {
             throw new IllegalStateException("partition " + partition + " has no training examples; use fewer workers");
         }
         long t0 = System.nanoTime();
-        ComputationGraph g = NetworkPool.borrow(settings.graphJson());
+        ComputationGraph g = NetworkPool.borrow(settings.graphJson(), settings.kernels());
         MemoryCheck.verify(NetworkPool.key(settings.graphJson()) + "/" + settings.batchSize(),
                 () -> MemoryCheck.estimateBytes(g.getConfiguration(), org.deeplearning4j.nn.conf.inputs.InputType.convolutional(
                         settings.imageSize(), settings.imageSize(), settings.channels()), settings.batchSize(),
@@ -74,7 +74,7 @@ public final class PartitionTrainer implements Serializable {
             return new WorkerResult(partition, g.params().toFloatVector(), updaterState(g), lossSum, k, examples,
                     t2 - t1, t1 - t0);
         } finally {
-            NetworkPool.release(settings.graphJson(), g);
+            NetworkPool.release(settings.graphJson(), settings.kernels(), g);
         }
     }
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparkinception.config.Settings;
+import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.zoo.ModelFamily;
 import io.sparkinception.trainer.zoo.TrainingRecipe;
 import java.io.Serializable;
@@ -21,7 +22,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
                           double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
-                          String rendered) implements Serializable {
+                          Kernels kernels, String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -42,6 +43,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(emaDecay >= 0 && emaDecay < 1, "ema-decay must be in [0, 1) (0: off), got " + emaDecay);
         require(samplingSeed >= -1, "sampling-seed must be -1 (use seed) or >= 0, got " + samplingSeed);
         require(evalData != null, "eval-data must be a path or empty");
+        require(kernels != null, "kernels must be onednn or builtin");
         require(validateEveryEpochs >= 0, "validate-every-epochs must be >= 0, got " + validateEveryEpochs);
         require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
         require(gradientClip == -1 || gradientClip >= 0, "gradient-clip must be -1 or >= 0, got " + gradientClip);
@@ -117,6 +119,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
                     c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
+                    Kernels.of(c.getString("kernels")),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

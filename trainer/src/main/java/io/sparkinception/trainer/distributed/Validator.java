@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.distributed;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,12 +19,12 @@ public final class Validator {
     private Validator() {
     }
 
-    public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, float[] params,
-                                      int batchSize, int mainOutput, int channels, int size) {
+    public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, Kernels kernels,
+                                      float[] params, int batchSize, int mainOutput, int channels, int size) {
         Broadcast<float[]> bc = jsc.broadcast(params);
         try {
             List<EvalCounts> parts = data.mapPartitions((Iterator<Example> it) -> {
-                ComputationGraph g = NetworkPool.borrow(graphJson);
+                ComputationGraph g = NetworkPool.borrow(graphJson, kernels);
                 try {
                     g.setParams(Nd4j.create(bc.value(), g.params().shape()));
                     EvalCounts sum = EvalCounts.ZERO;
@@ -37,7 +38,7 @@ public final class Validator {
                     }
                     return List.of(sum).iterator();
                 } finally {
-                    NetworkPool.release(graphJson, g);
+                    NetworkPool.release(graphJson, kernels, g);
                 }
             }).collect();
             EvalCounts total = EvalCounts.ZERO;

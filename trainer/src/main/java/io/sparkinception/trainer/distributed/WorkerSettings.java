@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.distributed;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import java.io.Serializable;
 
 /**
@@ -16,10 +17,11 @@ import java.io.Serializable;
  * @param mean               per-channel mean the shards subtracted (for photometric distortions)
  * @param scale              per-channel divisor the shards applied
  * @param prefetch           minibatches assembled ahead on a helper thread while the current one is fitted
+ * @param kernels            the CPU kernels the worker's network runs on
  */
 public record WorkerSettings(String graphJson, int batchSize, int averagingFrequency, long seed, int numClasses,
                              int imageSize, int channels, float[] mean, float[] scale, Augmentation augmentation,
-                             int prefetch)
+                             int prefetch, Kernels kernels)
         implements Serializable {
     public WorkerSettings {
         if (batchSize < 1) {

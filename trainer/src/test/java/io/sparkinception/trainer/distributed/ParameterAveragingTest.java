@@ -23,7 +23,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import io.sparkinception.trainer.kernels.KernelRuntime;
+import io.sparkinception.trainer.kernels.Kernels;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -84,9 +88,9 @@ class ParameterAveragingTest {
         return out;
     }
 
-    static WorkerSettings settings(String json, int batch, int k) {
+    static WorkerSettings settings(String json, int batch, int k, Kernels kernels) {
         return new WorkerSettings(json, batch, k, 99, CLASSES, SIZE, 3, new float[] {0, 0, 0}, new float[] {1, 1, 1},
-                Augmentation.NONE, 1);
+                Augmentation.NONE, 1, kernels);
     }
 
     /** Example i goes to partition i % workers, as the trainer's data loader does. */
@@ -95,10 +99,12 @@ class ParameterAveragingTest {
                 .partitionBy(new HashPartitioner(workers)).values();
     }
 
-    static ComputationGraph fresh(String json) {
-        ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
-        g.init();
-        return g;
+    static ComputationGraph fresh(String json, Kernels kernels) {
+        return KernelRuntime.build(kernels, () -> {
+            ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
+            g.init();
+            return g;
+        });
     }
 
     static RoundState stateOf(ComputationGraph g, long round, int iteration) {
@@ -118,17 +124,18 @@ class ParameterAveragingTest {
         }
     }
 
-    @Test
-    void oneSgdRoundEqualsOneFitOfTheConcatenatedMinibatch() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.class)
+    void oneSgdRoundEqualsOneFitOfTheConcatenatedMinibatch(Kernels kernels) {
         int workers = 2;
         int b = 4;
         String json = graphJson(new Sgd(0.1));
         List<Example> data = examples(workers * b, 1);
-        ComputationGraph driver = fresh(json);
-        ComputationGraph single = fresh(json);
+        ComputationGraph driver = fresh(json, kernels);
+        ComputationGraph single = fresh(json, kernels);
         assertArrayEquals(single.params().toFloatVector(), driver.params().toFloatVector());
 
-        PartitionTrainer trainer = new PartitionTrainer(settings(json, b, 1));
+        PartitionTrainer trainer = new PartitionTrainer(settings(json, b, 1, kernels));
         ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, trainer, 1, true);
         master.round(driver, partitioned(data, workers), "identity-sgd", stateOf(driver, 0, 0));
 
@@ -140,27 +147,28 @@ class ParameterAveragingTest {
         }
         single.fit(new MultiDataSet(org.nd4j.linalg.factory.Nd4j.create(features, new long[] {data.size(), 3, SIZE, SIZE}),
                 org.nd4j.linalg.factory.Nd4j.create(labels, new long[] {data.size(), CLASSES})));
-        float[] before = fresh(json).params().toFloatVector();
+        float[] before = fresh(json, kernels).params().toFloatVector();
         float[] expected = single.params().toFloatVector();
         assertTrue(!java.util.Arrays.equals(before, expected), "the fit changed the parameters");
         assertClose(expected, driver.params().toFloatVector(), 1e-5);
     }
 
-    @Test
-    void oneWorkerRoundsEqualUninterruptedSingleProcessTraining() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.class)
+    void oneWorkerRoundsEqualUninterruptedSingleProcessTraining(Kernels kernels) {
         int b = 3;
         int k = 2;
         String json = graphJson(new Adam(0.01));
         List<Example> data = examples(7, 2);
-        WorkerSettings ws = settings(json, b, k);
-        ComputationGraph driver = fresh(json);
+        WorkerSettings ws = settings(json, b, k, kernels);
+        ComputationGraph driver = fresh(json, kernels);
         ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws), 1, true);
         JavaRDD<Example> rdd = partitioned(data, 1);
         for (int round = 0; round < 3; round++) {
             master.round(driver, rdd, "identity-one-worker", stateOf(driver, round, round * k));
         }
         // Single process: the same minibatch sequence, fitted one after another on one network.
-        ComputationGraph single = fresh(json);
+        ComputationGraph single = fresh(json, kernels);
         PartitionTrainer reference = new PartitionTrainer(ws);
         Example[] sorted = data.toArray(new Example[0]);
         for (int step = 0; step < 3 * k; step++) {
@@ -172,14 +180,15 @@ class ParameterAveragingTest {
         assertArrayEquals(PartitionTrainer.updaterState(single), PartitionTrainer.updaterState(driver));
     }
 
-    @Test
-    void adamStateIsTheHandAverageOfTheWorkersStates() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.class)
+    void adamStateIsTheHandAverageOfTheWorkersStates(Kernels kernels) {
         int workers = 2;
         int b = 2;
         String json = graphJson(new Adam(0.01));
         List<Example> data = examples(8, 3);
-        WorkerSettings ws = settings(json, b, 2);
-        ComputationGraph driver = fresh(json);
+        WorkerSettings ws = settings(json, b, 2, kernels);
+        ComputationGraph driver = fresh(json, kernels);
         RoundState state = stateOf(driver, 0, 0);
         ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws), 2, true);
         master.round(driver, partitioned(data, workers), "adam-average", state);
@@ -205,25 +214,27 @@ class ParameterAveragingTest {
         assertArrayEquals(handState, PartitionTrainer.updaterState(driver));
     }
 
-    @Test
-    void withoutUpdaterAveragingTheDriverKeepsItsOwnState() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.class)
+    void withoutUpdaterAveragingTheDriverKeepsItsOwnState(Kernels kernels) {
         String json = graphJson(new Adam(0.01));
         List<Example> data = examples(8, 4);
-        ComputationGraph driver = fresh(json);
+        ComputationGraph driver = fresh(json, kernels);
         float[] stateBefore = PartitionTrainer.updaterState(driver);
-        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(settings(json, 2, 1)), 1, false);
+        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(settings(json, 2, 1, kernels)), 1, false);
         master.round(driver, partitioned(data, 2), "no-updater-avg", stateOf(driver, 0, 0));
         assertArrayEquals(stateBefore, PartitionTrainer.updaterState(driver));
     }
 
-    @Test
-    void aRetriedRoundGivesTheSameBits() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Kernels.class)
+    void aRetriedRoundGivesTheSameBits(Kernels kernels) {
         String json = graphJson(new Adam(0.01));
         List<Example> data = examples(12, 5);
-        ComputationGraph a = fresh(json);
-        ComputationGraph b = fresh(json);
+        ComputationGraph a = fresh(json, kernels);
+        ComputationGraph b = fresh(json, kernels);
         RoundState s = stateOf(a, 3, 6);
-        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(settings(json, 2, 2)), 3, true);
+        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(settings(json, 2, 2, kernels)), 3, true);
         master.round(a, partitioned(data, 3), "retry-a", s);
         // Another dataset id: the partitions are rebuilt from the RDD, as on a new executor.
         master.round(b, partitioned(data, 3), "retry-b", s);
