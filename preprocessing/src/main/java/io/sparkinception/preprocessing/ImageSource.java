@@ -175,14 +175,14 @@ public record ImageSource(String root, boolean allowOutsideRoot, long maxFileByt
 
     /** A file on another Hadoop file system (HDFS, S3): links resolved by the file system. */
     private long checkRemote(FileSystem fs, Path rootPath, Path file, String path) throws IOException, Refused {
-        FileStatus st = fs.getFileStatus(file);
-        if (!allowOutsideRoot && st.isSymlink()) {
+        if (!allowOutsideRoot && fs.getFileLinkStatus(file).isSymlink()) {
             Path target = fs.resolvePath(file);
             if (!under(target.toUri().getPath(), rootPath.toUri().getPath())) {
                 throw new Refused(SkipReason.PATH_OUTSIDE_ROOT, path + " resolves to " + target
                         + " (through a symbolic link), outside the images root " + rootPath);
             }
         }
+        FileStatus st = fs.getFileStatus(file);
         if (!st.isFile()) {
             throw new Refused(SkipReason.READ_ERROR, path + " is not a regular file (" + (st.isDirectory() ? "a directory" : "not a file") + ")");
         }

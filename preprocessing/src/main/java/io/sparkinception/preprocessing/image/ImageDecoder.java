@@ -156,7 +156,7 @@ public final class ImageDecoder {
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
         int colorType = cm.getColorSpace().getType();
-        if (cm instanceof ComponentColorModel && isDirect(raster.getTransferType(), cm)
+        if (cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied() && isDirect(raster.getTransferType(), cm)
                 && (colorType == ColorSpace.TYPE_GRAY || cm.getColorSpace().isCS_sRGB())) {
             readRaster(raster, colorType == ColorSpace.TYPE_GRAY, cm.getComponentSize(0), hwc);
             return new FloatImage(w, h, 3, hwc);
