@@ -264,6 +264,69 @@ class HostileInputTest {
         assertReconciles(m);
     }
 
+    // ---- the good cases the issue asks to keep tested ----
+
+    /** A UTF-8 byte-order mark, CRLF line ends and quoted fields holding the delimiter and quotes. */
+    @Test
+    void bomCrlfAndQuotedFieldsAreRead() throws Exception {
+        DatasetMetadata m = run("\uFEFF" + HEADER.replace("\n", "\r\n")
+                + "\"img/good.png\",\"cat, \"\"big\"\"\",0,0,9,9\r\n"
+                + "img/good.png,dog,1,1,9,9\r\n", PreprocessConfig.Reads.DEFAULT);
+        assertSkips(m, Map.of(), 2);
+        assertEquals(List.of("cat, \"big\"", "dog"), m.classes().stream().map(c -> c.label()).toList());
+    }
+
+    /**
+     * VOC XML with a DOCTYPE is refused (no external entity, no entity expansion): the file reference is not read
+     * and the local server is not contacted.
+     */
+    @Test
+    void vocXmlWithExternalEntitiesOrEntityExpansionIsMalformed() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            server.configureBlocking(false);
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            Path voc = dir.resolve("voc-xxe");
+            TestImages.writePng(voc.resolve("JPEGImages/a.png"), TestImages.gradient(12, 12));
+            Path ann = Files.createDirectories(voc.resolve("Annotations"));
+            Files.writeString(ann.resolve("a.xml"), "<annotation><filename>a.png</filename>" + object("1", "1", "10", "10")
+                    + "</annotation>");
+            Files.writeString(ann.resolve("file.xml"), "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \""
+                    + secret.toUri() + "\">]><annotation><filename>a.png</filename><object><name>&x;</name><bndbox>"
+                    + "<xmin>1</xmin><ymin>1</ymin><xmax>9</xmax><ymax>9</ymax></bndbox></object></annotation>");
+            Files.writeString(ann.resolve("http.xml"), "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM "
+                    + "\"http://127.0.0.1:" + port + "/x\">]><annotation><filename>&x;</filename></annotation>");
+            Files.writeString(ann.resolve("laughs.xml"), "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY l \"lol\">"
+                    + "<!ENTITY l1 \"&l;&l;&l;&l;&l;&l;&l;&l;&l;&l;\"><!ENTITY l2 \"&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;&l1;\">"
+                    + "<!ENTITY l3 \"&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;&l2;\">]><annotation><filename>&l3;</filename></annotation>");
+            SourceSpec source = new SourceSpec(SourceSpec.Format.VOC, voc.toString(), "", "", null, true);
+            DatasetMetadata m = PreprocessPipeline.run(spark, config(source, dir.resolve("out-xxe").toString(),
+                    PreprocessConfig.Reads.DEFAULT, false), QUIET).metadata();
+            assertEquals(Map.of("file.xml", SkipReason.MALFORMED_RECORD, "http.xml", SkipReason.MALFORMED_RECORD,
+                    "laughs.xml", SkipReason.MALFORMED_RECORD), reasons(m));
+            assertTrue(m.skipped().get(0).detail().contains("DOCTYPE"), m.skipped().get(0).detail());
+            assertEquals(1, m.counts().written());
+            assertReconciles(m);
+            assertNull(server.accept(), "an XML entity made the job open a connection");
+        }
+    }
+
+    /** Whole-source problems are one-line errors (exit 2), not skips: empty file, missing column; header-only: no classes. */
+    @Test
+    void emptyHeaderOnlyAndMissingColumnFilesAreClearErrors() throws Exception {
+        Map<String, String> cases = Map.of("", "empty file, expected a header row",
+                "path,label,xmin,ymin,xmax\nimg/good.png,cat,0,0,9\n", "no column 'ymax'",
+                HEADER, "no usable labelled record (0 skipped)");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path csv = csv(c.getKey());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessPipeline.run(spark,
+                    config(source(csv), runOutput(), PreprocessConfig.Reads.DEFAULT, false), QUIET));
+            assertTrue(e.getMessage().contains(c.getValue()), e.getMessage());
+            assertFalse(Files.exists(Path.of(runOutput())), "a failed run leaves no output");
+        }
+        assertNoStagingLeft();
+    }
+
     // ---- output directories ----
 
     /** A directory the project did not write is refused before the input is read (the CSV does not even exist). */
