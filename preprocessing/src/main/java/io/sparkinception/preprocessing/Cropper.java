@@ -9,8 +9,6 @@ import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.image.Resize;
 import io.sparkinception.preprocessing.io.HadoopFiles;
-import java.io.FileNotFoundException;
-import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,26 +45,35 @@ public final class Cropper implements Serializable {
         }
     }
 
-    public List<Outcome> process(Planner.ImageTask task, HadoopFiles files) {
-        byte[] bytes;
+    /**
+     * Reads the task's image through {@code source} (confined to its root, bounded in bytes and pixels), decodes it
+     * once and crops every box.
+     */
+    public List<Outcome> process(Planner.ImageTask task, HadoopFiles files, ImageSource source) {
+        FloatImage image;
         try {
-            bytes = files.readBytes(task.imagePath());
-        } catch (FileNotFoundException e) {
-            return skipAll(task, SkipReason.MISSING_FILE, "no such file: " + task.imagePath());
-        } catch (IOException e) {
-            return skipAll(task, SkipReason.READ_ERROR, "cannot read " + task.imagePath() + ": " + e.getMessage());
+            image = source.load(files, task.imagePath());
+        } catch (ImageSource.Refused e) {
+            return skipAll(task, e.reason(), e.getMessage());
         }
-        return process(task, bytes);
+        return process(task, image);
     }
 
-    /** Decodes the image bytes and crops every box of the task. */
+    /** Decodes the image bytes (with the default pixel limit) and crops every box of the task. */
     public List<Outcome> process(Planner.ImageTask task, byte[] bytes) {
         FloatImage image;
         try {
             image = ImageDecoder.decodeRgb(bytes);
+        } catch (ImageDecoder.TooLargeException e) {
+            return skipAll(task, SkipReason.IMAGE_TOO_LARGE, task.imagePath() + ": " + e.getMessage());
         } catch (ImageDecoder.DecodeException e) {
             return skipAll(task, SkipReason.CORRUPT_IMAGE, task.imagePath() + ": " + e.getMessage());
         }
+        return process(task, image);
+    }
+
+    /** Crops every box of the task from its decoded image. */
+    public List<Outcome> process(Planner.ImageTask task, FloatImage image) {
         List<Outcome> out = new ArrayList<>(task.jobs().size());
         for (Planner.Job job : task.jobs()) {
             Box box = job.annotation().box();
@@ -75,11 +82,23 @@ public final class Cropper implements Serializable {
                         + image.width() + "x" + image.height() + " image"));
                 continue;
             }
-            Box region = CropGeometry.region(box, margin, square, image.width(), image.height());
-            FloatImage crop = Resize.resize(CropGeometry.crop(image, region), size, size, interpolation);
-            out.add(new Outcome(job, crop.toChw(), region, image.width(), image.height(), null));
+            Box region = region(box, image);
+            out.add(new Outcome(job, crop(image, region).toChw(), region, image.width(), image.height(), null));
         }
         return out;
+    }
+
+    /** The region cropped for a box (grown by the margin, made square if asked, clamped to the image). */
+    public Box region(Box box, FloatImage image) {
+        return CropGeometry.region(box, margin, square, image.width(), image.height());
+    }
+
+    /**
+     * The crop of a region, resized to {@code size x size}: raw RGB 0-255. The one crop path of preprocess and
+     * predict (predict normalizes it with the recorded spec).
+     */
+    public FloatImage crop(FloatImage image, Box region) {
+        return Resize.resize(CropGeometry.crop(image, region), size, size, interpolation);
     }
 
     private static List<Outcome> skipAll(Planner.ImageTask task, SkipReason reason, String detail) {

@@ -19,12 +19,24 @@ import java.util.Map;
 public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, int imageSize, int shards,
                                double valFraction, long seed, Split split, String reuseSpec, PixelStorage storage,
                                boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite,
-                               String cacheLevel)
+                               String cacheLevel, Reads reads)
         implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.preprocess";
 
+    /** The settings before the read limits existed: the default {@link Reads}. */
+    public PreprocessConfig(SourceSpec source, String output, CropSpec crop, int imageSize, int shards,
+                            double valFraction, long seed, Split split, String reuseSpec, PixelStorage storage,
+                            boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite,
+                            String cacheLevel) {
+        this(source, output, crop, imageSize, shards, valFraction, seed, split, reuseSpec, storage, scaleByStd,
+                partitions, progressSeconds, overwrite, cacheLevel, Reads.DEFAULT);
+    }
+
     public PreprocessConfig {
+        if (reads == null) {
+            throw new IllegalArgumentException("reads is required (the read limits; Reads.DEFAULT for the defaults)");
+        }
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("output is required: the directory to write shards and metadata.json to");
         }
@@ -72,6 +84,29 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
         }
     }
 
+    /**
+     * How images are read: confined to the images root unless {@code allowPathsOutsideRoot}, files of at most
+     * {@code maxFileBytes}, images of at most {@code maxPixels} (from the header, before decoding).
+     */
+    public record Reads(boolean allowPathsOutsideRoot, long maxFileBytes, long maxPixels) implements Serializable {
+        public static final Reads DEFAULT = new Reads(false, ImageSource.DEFAULT_MAX_FILE_BYTES,
+                io.sparkinception.preprocessing.image.ImageDecoder.DEFAULT_MAX_PIXELS);
+
+        public Reads {
+            if (maxFileBytes <= 0) {
+                throw new IllegalArgumentException("max-file-bytes must be positive, got " + maxFileBytes);
+            }
+            if (maxPixels <= 0) {
+                throw new IllegalArgumentException("max-pixels must be positive, got " + maxPixels);
+            }
+        }
+
+        /** The image source confined to {@code root} (a qualified path) with these limits. */
+        public ImageSource source(String root) {
+            return new ImageSource(root, allowPathsOutsideRoot, maxFileBytes, maxPixels);
+        }
+    }
+
     /** Loads defaults, a HOCON file (or null) and flag overrides. */
     public static PreprocessConfig load(String configFile, Map<String, String> overrides) {
         return from(Settings.load(NAMESPACE, configFile, overrides));
@@ -95,7 +130,8 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
                     c.getInt("image-size"), c.getInt("shards"), c.getDouble("val-fraction"), c.getLong("seed"),
                     split.equalsIgnoreCase("auto") ? null : Split.of(split), Settings.optionalString(c, "reuse-spec"),
                     PixelStorage.of(c.getString("storage")), c.getBoolean("scale-by-std"), c.getInt("partitions"),
-                    c.getInt("progress-seconds"), c.getBoolean("overwrite"), c.getString("cache-level"));
+                    c.getInt("progress-seconds"), c.getBoolean("overwrite"), c.getString("cache-level"),
+                    new Reads(c.getBoolean("allow-paths-outside-root"), c.getBytes("max-file-bytes"), c.getLong("max-pixels")));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

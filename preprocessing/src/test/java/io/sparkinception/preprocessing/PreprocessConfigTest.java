@@ -35,6 +35,14 @@ class PreprocessConfigTest {
         assertEquals(Split.VAL, c.split());
         assertEquals(0.1, c.valFraction(), "reference.conf default");
         assertEquals(PixelStorage.FLOAT32, c.storage());
+        assertEquals(new PreprocessConfig.Reads(false, 256L << 20, 100_000_000L), c.reads(), "read limits' defaults");
+    }
+
+    @Test
+    void readLimitsAreSettingsWithUnits() {
+        PreprocessConfig c = PreprocessConfig.load(null, Map.of("input", "a.csv", "output", "/o", "image-size", "64",
+                "allow-paths-outside-root", "true", "max-file-bytes", "1M", "max-pixels", "4000000"));
+        assertEquals(new PreprocessConfig.Reads(true, 1L << 20, 4_000_000L), c.reads());
     }
 
     @Test
@@ -61,6 +69,9 @@ class PreprocessConfigTest {
         assertMessage("unknown split 'holdout'", with(base, "split", "holdout"));
         assertMessage("bad setting", with(base, "image-size", "big"));
         assertMessage("csv.delimiter must be one character", with(base, "csv.delimiter", ";;"));
+        assertMessage("max-pixels must be positive, got 0", with(base, "max-pixels", "0"));
+        assertMessage("max-file-bytes must be positive, got 0", with(base, "max-file-bytes", "0"));
+        assertMessage("bad setting", with(base, "allow-paths-outside-root", "maybe"));
     }
 
     private static Map<String, String> with(Map<String, String> base, String k, String v) {

@@ -67,11 +67,22 @@ public final class CsvReader implements AnnotationReader {
         return new ReadResult(annotations, skipped, classes);
     }
 
-    /** Integer pixel coordinates; "12.0" is accepted, "12.5" is not (boxes are whole pixels). */
+    /**
+     * Integer pixel coordinates; "12.0" is accepted, "12.5" is not (boxes are whole pixels), and neither is a value
+     * outside the int range ("1e10", "99999999999999999999"), which a cast would silently cap.
+     */
     static int parseCoordinate(String s) {
-        double v = Double.parseDouble(s);
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("coordinate '" + s + "' is not a number");
+        }
         if (v != Math.rint(v) || Double.isInfinite(v)) {
             throw new IllegalArgumentException("coordinate '" + s + "' is not a whole pixel");
+        }
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("coordinate '" + s + "' is outside the int range");
         }
         return (int) v;
     }

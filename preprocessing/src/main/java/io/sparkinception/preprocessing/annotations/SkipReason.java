@@ -8,10 +8,16 @@ public enum SkipReason {
     MALFORMED_RECORD,
     /** The image file named by the record does not exist. */
     MISSING_FILE,
-    /** The image file exists but could not be read (I/O error). */
+    /** The image path leaves the images root (`..`, an absolute path, another scheme, a symbolic link out of it). */
+    PATH_OUTSIDE_ROOT,
+    /** The image file exists but could not be read (I/O error), or is not a regular file (directory, device, FIFO). */
     READ_ERROR,
+    /** The file is larger than {@code max-file-bytes}. */
+    FILE_TOO_LARGE,
     /** The file is not a decodable image, or is truncated/corrupt. */
     CORRUPT_IMAGE,
+    /** The image header declares more than {@code max-pixels} pixels, or decoding it ran out of memory. */
+    IMAGE_TOO_LARGE,
     /** x2 &lt; x1 or y2 &lt; y1. */
     INVERTED_BOX,
     /** The box has zero width or height. */

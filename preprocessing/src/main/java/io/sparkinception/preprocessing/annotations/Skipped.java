@@ -11,4 +11,10 @@ import java.io.Serializable;
  * @param detail   a human-readable explanation
  */
 public record Skipped(String id, String location, SkipReason reason, String detail) implements Serializable {
+    /** Every skip explains itself: a missing detail becomes the reason's name, never an empty field. */
+    public Skipped {
+        if (detail == null || detail.isBlank()) {
+            detail = (reason == null ? "skipped" : reason.id()) + " (no detail given)";
+        }
+    }
 }

@@ -53,6 +53,24 @@ public record SourceSpec(Format format, String input, String imagesRoot, String 
                 new CsvColumns("path", "label", "xmin", "ymin", "xmax", "ymax", "", "", ',');
     }
 
+    /** The same source with every path fully qualified (executors resolve relative paths against their own directories). */
+    public SourceSpec qualified(io.sparkinception.preprocessing.io.HadoopFiles files) {
+        return new SourceSpec(format, files.qualify(input), imagesRoot.isEmpty() ? "" : files.qualify(imagesRoot),
+                classNames.isEmpty() ? "" : files.qualify(classNames), csv, vocOneBased);
+    }
+
+    /**
+     * The directory image reads are confined to: {@code imagesRoot} when set, else the annotation CSV's folder
+     * (gtsrb, csv) or the VOC root directory (voc).
+     */
+    public String confinementRoot() {
+        if (!imagesRoot.isEmpty()) {
+            return imagesRoot;
+        }
+        return format == Format.VOC ? (input.endsWith("/") && input.length() > 1 ? input.substring(0, input.length() - 1) : input)
+                : GtsrbReader.parent(input);
+    }
+
     /** The reader for this format. */
     public AnnotationReader reader() {
         return switch (format) {

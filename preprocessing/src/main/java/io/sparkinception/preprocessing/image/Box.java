@@ -6,6 +6,14 @@ package io.sparkinception.preprocessing.image;
  */
 public record Box(int x1, int y1, int x2, int y2) implements java.io.Serializable {
 
+    /** Width and height must fit an int (so no arithmetic on a box overflows): else IllegalArgumentException. */
+    public Box {
+        if (Math.abs((long) x2 - x1 + 1) > Integer.MAX_VALUE || Math.abs((long) y2 - y1 + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("box (" + x1 + "," + y1 + "," + x2 + "," + y2
+                    + ") is too large: its width or height overflows an int");
+        }
+    }
+
     public int width() {
         return x2 - x1 + 1;
     }

@@ -36,16 +36,17 @@ public final class CropGeometry {
             w = side;
             h = side;
         }
-        int x1 = (int) Math.round(cx - w / 2.0);
-        int y1 = (int) Math.round(cy - h / 2.0);
-        int x2 = x1 + (int) Math.round(w) - 1;
-        int y2 = y1 + (int) Math.round(h) - 1;
+        // In longs: a box near the int range grown by a margin must clamp, not wrap around.
+        long x1 = Math.round(cx - w / 2.0);
+        long y1 = Math.round(cy - h / 2.0);
+        long x2 = x1 + Math.round(w) - 1;
+        long y2 = y1 + Math.round(h) - 1;
         return new Box(clamp(x1, 0, width - 1), clamp(y1, 0, height - 1),
                 clamp(x2, 0, width - 1), clamp(y2, 0, height - 1));
     }
 
-    static int clamp(int v, int lo, int hi) {
-        return Math.max(lo, Math.min(hi, v));
+    static int clamp(long v, int lo, int hi) {
+        return (int) Math.max(lo, Math.min(hi, v));
     }
 
     /** Copies the pixels of an (inclusive, in-image) region. */

@@ -113,6 +113,27 @@ public final class HadoopFiles implements Serializable {
         }
     }
 
+    /**
+     * Reads at most {@code maxBytes} bytes of a file; more is a {@link TooLongException} (the size a file system
+     * reports can be wrong: {@code /proc} files report 0).
+     */
+    public byte[] readBytes(String path, long maxBytes) throws IOException {
+        try (InputStream in = fileSystem(path).open(new Path(path))) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new TooLongException(path + " holds more than " + maxBytes + " bytes");
+            }
+            return bytes;
+        }
+    }
+
+    /** A file is longer than a read allowed. */
+    public static final class TooLongException extends IOException {
+        public TooLongException(String message) {
+            super(message);
+        }
+    }
+
     public String readText(String path) throws IOException {
         return new String(readBytes(path), StandardCharsets.UTF_8);
     }

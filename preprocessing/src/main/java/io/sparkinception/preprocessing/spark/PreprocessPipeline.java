@@ -2,6 +2,7 @@ package io.sparkinception.preprocessing.spark;
 
 import io.sparkinception.preprocessing.Cropper;
 import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.Planner;
 import io.sparkinception.preprocessing.PreprocessConfig;
@@ -14,6 +15,7 @@ import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.ChannelStats;
 import io.sparkinception.preprocessing.image.FloatImage;
 import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.preprocessing.io.OutputSwap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -58,16 +60,31 @@ public final class PreprocessPipeline {
             implements Serializable {
     }
 
+    /**
+     * Runs preprocessing into {@code cfg.output()}. An existing output is refused unless it holds a finished run
+     * and {@code overwrite} is set; the run writes into a sibling temporary directory and replaces the output
+     * only when it has succeeded (see {@link OutputSwap}), so a failing run never costs the previous result.
+     */
     public static Result run(SparkSession spark, PreprocessConfig cfg, PrintStream log) throws IOException {
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        OutputSwap swap = OutputSwap.prepare(files, files.qualifyDir(cfg.output()), cfg.overwrite(), "preprocess",
+                dir -> isFinishedRun(files, dir));
+        try {
+            Result result = runInto(spark, cfg, files, swap.staging(), log);
+            swap.commit();
+            return result;
+        } finally {
+            swap.cleanUpIfUncommitted();
+        }
+    }
+
+    private static Result runInto(SparkSession spark, PreprocessConfig cfg, HadoopFiles files, String output,
+                                  PrintStream log) throws IOException {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String output = files.qualifyDir(cfg.output());
-        prepareOutput(files, output, cfg.overwrite());
-
         DatasetMetadata reused = cfg.reuseSpec() == null ? null : MetadataIO.read(files, cfg.reuseSpec());
         // Executors resolve relative paths against their own working directories: qualify every path here.
-        SourceSpec source = qualified(cfg.source(), files);
+        SourceSpec source = cfg.source().qualified(files);
         ReadResult read = source.reader().read(source, files);
         List<ClassInfo> fixedClasses = reused != null ? reused.classes() : read.sourceClasses();
         Planner.Plan plan = Planner.plan(read, cfg.source().format(), fixedClasses, cfg.split(), cfg.valFraction(), cfg.seed());
@@ -85,10 +102,11 @@ public final class PreprocessPipeline {
                 plan.tasks().size(), plan.plannedRecords(), baseSpec.imageSize());
         partitions = Math.max(1, Math.min(partitions, Math.max(1, plan.tasks().size())));
         Cropper cropper = Cropper.of(baseSpec);
+        ImageSource images = cfg.reads().source(source.confinementRoot());
         LongAccumulator done = spark.sparkContext().longAccumulator("preprocess.records");
         jsc.setJobGroup("preprocess", "preprocess: read, crop and resize " + plan.tasks().size() + " images", false);
         JavaRDD<Cropper.Outcome> outcomes = jsc.parallelize(plan.tasks(), partitions)
-                .mapPartitions(it -> cropAll(it, cropper, files, done))
+                .mapPartitions(it -> cropAll(it, cropper, images, files, done))
                 .persist(cacheLevel(spark, cfg.cacheLevel(), plan.plannedRecords(), baseSpec.imageSize(), log));
         List<PartitionSummary> summaries;
         try (ProgressMonitor progress = new ProgressMonitor("preprocess", "records", plan.plannedRecords(),
@@ -149,15 +167,15 @@ public final class PreprocessPipeline {
     }
 
     /** Lazily crops the images of a partition: one image's outcomes in memory at a time. */
-    private static Iterator<Cropper.Outcome> cropAll(Iterator<Planner.ImageTask> tasks, Cropper cropper, HadoopFiles files,
-                                                     LongAccumulator done) {
+    private static Iterator<Cropper.Outcome> cropAll(Iterator<Planner.ImageTask> tasks, Cropper cropper,
+                                                     ImageSource images, HadoopFiles files, LongAccumulator done) {
         return new Iterator<>() {
             private Iterator<Cropper.Outcome> current = java.util.Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
                 while (!current.hasNext() && tasks.hasNext()) {
-                    List<Cropper.Outcome> r = cropper.process(tasks.next(), files);
+                    List<Cropper.Outcome> r = cropper.process(tasks.next(), files, images);
                     done.add(r.size());
                     current = r.iterator();
                 }
@@ -250,21 +268,14 @@ public final class PreprocessPipeline {
                 s.margin(), s.square(), s.scaleByStd(), stats.mean(), stats.std(), stats.pixels());
     }
 
-    private static void prepareOutput(HadoopFiles files, String output, boolean overwrite) throws IOException {
-        if (files.exists(output + "/" + MetadataIO.FILE_NAME) && !overwrite) {
-            throw new IllegalArgumentException("output " + output + " already holds a finished run (metadata.json);"
-                    + " pass --overwrite true or choose another --output");
+    /** A directory holds a finished run of preprocess when its metadata.json reads as ours. */
+    static boolean isFinishedRun(HadoopFiles files, String dir) {
+        try {
+            MetadataIO.read(files, dir);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
-        if (files.exists(output)) {
-            files.deleteRecursively(output);
-        }
-        files.mkdirs(output);
-    }
-
-    static SourceSpec qualified(SourceSpec s, HadoopFiles files) {
-        return new SourceSpec(s.format(), files.qualify(s.input()),
-                s.imagesRoot().isEmpty() ? "" : files.qualify(s.imagesRoot()),
-                s.classNames().isEmpty() ? "" : files.qualify(s.classNames()), s.csv(), s.vocOneBased());
     }
 
     private static DatasetMetadata.Input input(PreprocessConfig cfg, HadoopFiles files) {

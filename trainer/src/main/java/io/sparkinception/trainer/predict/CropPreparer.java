@@ -1,13 +1,11 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.preprocessing.Cropper;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.image.Box;
-import io.sparkinception.preprocessing.image.CropGeometry;
 import io.sparkinception.preprocessing.image.FloatImage;
-import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.image.Normalization;
-import io.sparkinception.preprocessing.image.Resize;
 import java.io.Serializable;
 
 /**
@@ -18,9 +16,8 @@ import java.io.Serializable;
  * mean (and std). Pure: no Spark, no I/O.
  */
 public final class CropPreparer implements Serializable {
-    private final double margin;
-    private final boolean square;
-    private final Interpolation interpolation;
+    /** preprocess's own crop path (region, crop, resize): one implementation for both commands. */
+    private final Cropper cropper;
     private final int size;
     private final int channels;
     private final PixelStorage storage;
@@ -31,9 +28,7 @@ public final class CropPreparer implements Serializable {
         if (spec.channels() != 3) {
             throw new IllegalArgumentException("the model's spec has " + spec.channels() + " channels; images decode to 3");
         }
-        this.margin = spec.margin();
-        this.square = spec.square();
-        this.interpolation = Interpolation.of(spec.interpolation());
+        this.cropper = Cropper.of(spec);
         this.size = spec.imageSize();
         this.channels = spec.channels();
         this.storage = spec.pixelStorage();
@@ -48,9 +43,7 @@ public final class CropPreparer implements Serializable {
 
     /** The normalized {@code channels x size x size} CHW input for one box (which must share pixels with the image). */
     public float[] prepare(FloatImage image, Box box) {
-        Box region = CropGeometry.region(box, margin, square, image.width(), image.height());
-        FloatImage crop = Resize.resize(CropGeometry.crop(image, region), size, size, interpolation);
-        return normalize(crop.toChw());
+        return normalize(cropper.crop(image, cropper.region(box, image)).toChw());
     }
 
     /** Raw 0-255 CHW values to the tensor a shard reader returns for them (see {@code ShardSchema}). */

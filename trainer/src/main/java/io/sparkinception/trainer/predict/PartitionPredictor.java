@@ -1,17 +1,16 @@
 package io.sparkinception.trainer.predict;
 
 import io.sparkinception.trainer.evaluation.TopK;
+import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
 import io.sparkinception.preprocessing.image.Box;
 import io.sparkinception.preprocessing.image.FloatImage;
-import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.trainer.evaluation.CropPolicy;
 import io.sparkinception.trainer.evaluation.CropReduction;
 import io.sparkinception.trainer.evaluation.DistributedScorer;
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -35,12 +34,14 @@ final class PartitionPredictor implements Serializable {
     static final int TOP = 5;
 
     private final CropPreparer preparer;
+    private final ImageSource images;
     private final DistributedScorer.Settings settings;
     /** Crops prepared before a scoring pass: bounds the memory of a partition whatever its size. */
     private final int chunk;
 
-    PartitionPredictor(CropPreparer preparer, List<String> memberNames, int numClasses, int batchSize) {
+    PartitionPredictor(CropPreparer preparer, ImageSource images, List<String> memberNames, int numClasses, int batchSize) {
         this.preparer = preparer;
+        this.images = images;
         this.settings = new DistributedScorer.Settings(List.copyOf(memberNames), List.of(POLICY), POLICY,
                 CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0, true);
         this.chunk = Math.max(4 * batchSize, 64);
@@ -77,15 +78,9 @@ final class PartitionPredictor implements Serializable {
                     PredictItem.ImageTask task = tasks.next();
                     FloatImage image;
                     try {
-                        image = ImageDecoder.decodeRgb(files.readBytes(task.path()));
-                    } catch (FileNotFoundException e) {
-                        skipAll(task, SkipReason.MISSING_FILE, "no such file: " + task.path(), out);
-                        continue;
-                    } catch (IOException e) {
-                        skipAll(task, SkipReason.READ_ERROR, "cannot read " + task.path() + ": " + e.getMessage(), out);
-                        continue;
-                    } catch (ImageDecoder.DecodeException e) {
-                        skipAll(task, SkipReason.CORRUPT_IMAGE, task.path() + ": " + e.getMessage(), out);
+                        image = images.load(files, task.path());
+                    } catch (ImageSource.Refused e) {
+                        skipAll(task, e.reason(), e.getMessage(), out);
                         continue;
                     }
                     for (PredictItem item : task.items()) {

@@ -1,6 +1,7 @@
 package io.sparkinception.trainer.predict;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
@@ -73,16 +74,21 @@ public final class Prediction {
                 names.size(), models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), classes.size(),
                 spec.imageSize(), spec.margin(), spec.square() ? ", square" : "", spec.interpolation());
 
-        PredictInputs.Plan plan = cfg.annotated()
-                ? PredictInputs.fromAnnotations(new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
-                        cfg.imagesRoot(), "", null, true), files)
+        SourceSpec source = cfg.annotated() ? new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
+                cfg.imagesRoot(), "", null, true) : null;
+        PredictInputs.Plan plan = cfg.annotated() ? PredictInputs.fromAnnotations(source, files)
                 : PredictInputs.fromDirectory(cfg.images(), files);
+        // Reads are confined and bounded exactly as preprocess's (its default limits).
+        ImageSource images = ImageSource.under(cfg.annotated()
+                ? files.qualifyDir(source.qualified(files).confinementRoot())
+                : files.qualifyDir(cfg.images()));
         log.printf(Locale.ROOT, "predict: %d input records, %d images to read, %d skipped before reading%n",
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size());
 
         prepareOutput(files, output, cfg.overwrite());
         PredictTable table = new PredictTable(classes, plan.annotated());
-        PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), names, classes.size(), cfg.batchSize());
+        PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images, names, classes.size(),
+                cfg.batchSize());
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
         Broadcast<List<byte[]>> bc = jsc.broadcast(models.members().stream().map(ModelSet.Member::model).toList());
