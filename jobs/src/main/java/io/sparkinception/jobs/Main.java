@@ -12,7 +12,7 @@ public final class Main {
     private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
     static {
-        for (Command c : new Command[] {new QuickstartJob(), new PreprocessJob(), new TrainJob(), new EnsembleJob(), new EvaluateJob(), new PredictJob(), new ModelsJob()}) {
+        for (Command c : new Command[] {new QuickstartJob(), new PreprocessJob(), new TrainJob(), new EnsembleJob(), new EvaluateJob(), new PredictJob(), new ModelsJob(), new BenchJob()}) {
             COMMANDS.put(c.name(), c);
         }
     }
