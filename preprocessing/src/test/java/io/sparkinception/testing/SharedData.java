@@ -2,6 +2,7 @@ package io.sparkinception.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opentest4j.TestAbortedException;
@@ -39,6 +40,17 @@ public final class SharedData {
         return p;
     }
 
+    /**
+     * Skips the calling test (one printed line per test class), or fails it under {@code CI=true}, unless a tool
+     * an end-to-end test needs is installed: {@code SharedData.requireTool(found, "chromium", "apt-get install
+     * chromium")}.
+     */
+    public static void requireTool(boolean available, String tool, String install) {
+        if (!available) {
+            missing(tool + " is not installed (" + install + "; .ci/run installs it)", callerClass(), onCi());
+        }
+    }
+
     /** True when the environment variable {@code CI} is {@code true} (as {@code .ci/run} and most CI services set). */
     static boolean onCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -49,24 +61,32 @@ public final class SharedData {
      * (a skip) after printing one line for {@code testClass} (the first time only).
      */
     static void missing(Path file, String testClass, boolean ci) {
-        String where = "needs " + file + ", which does not exist. The end-to-end tests read the project's shared test"
-                + " images (GTSRB and BCCD subsets) from ../shared/data beside the repository; put them there (README,"
-                + " \"Getting real datasets\") or set -Dspark.inception.shared=/path/to/shared";
-        if (ci) {
-            throw new AssertionError("shared test data missing under CI=true: " + testClass + " " + where + ".");
-        }
-        if (REPORTED.add(testClass)) {
-            System.out.println("SKIPPED " + testClass + ": " + where + " (under CI=true this is a failure).");
-        }
-        throw new TestAbortedException("shared test data missing: " + file);
+        missing("needs " + file + ", which does not exist. The end-to-end tests read the project's shared test images"
+                + " (a GTSRB subset and BCCD; the repository does not ship them) from ../shared/data beside the"
+                + " repository: put the project's shared/ folder there or set -Dspark.inception.shared=/path/to/shared"
+                + " (README, \"Tests\")", testClass, ci);
     }
 
-    /** The outermost class of the first caller outside this class (the test class, for nested or helper code). */
+    private static void missing(String what, String testClass, boolean ci) {
+        if (ci) {
+            throw new AssertionError("a prerequisite is missing under CI=true: " + testClass + " " + what + ".");
+        }
+        if (REPORTED.add(testClass)) {
+            System.out.println("SKIPPED " + testClass + ": " + what + " (under CI=true this is a failure).");
+        }
+        throw new TestAbortedException(what);
+    }
+
+    /**
+     * The test class that asked: the first caller named *Test or *IT (outermost class, for nested classes and
+     * lambdas), else the first caller outside this class (a helper such as a browser wrapper).
+     */
     private static String callerClass() {
-        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+        List<Class<?>> callers = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
                 .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(c -> c != SharedData.class).findFirst())
-                .map(SharedData::outermost).map(Class::getSimpleName).orElse("?");
+                        .filter(c -> c != SharedData.class).map(SharedData::outermost).toList());
+        return callers.stream().filter(c -> c.getSimpleName().endsWith("Test") || c.getSimpleName().endsWith("IT"))
+                .findFirst().or(() -> callers.stream().findFirst()).map(Class::getSimpleName).orElse("?");
     }
 
     private static Class<?> outermost(Class<?> c) {
