@@ -3,15 +3,12 @@ package io.sparkinception.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.sparkinception.jobs.cluster.ListeningSockets;
+import io.sparkinception.jobs.cluster.ListeningSockets.Listener;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.sql.SparkSession;
@@ -82,43 +79,7 @@ class SessionsTest {
         }
     }
 
-    /** A listening TCP socket of this JVM: its local address as /proc/net/tcp{,6} writes it (hex) and port. */
-    record Listener(String hexAddress, int port) {
-        boolean loopback() {
-            return hexAddress.equals("0100007F")                          // 127.0.0.1
-                    || hexAddress.equals("00000000000000000000000001000000") // ::1
-                    || hexAddress.equals("0000000000000000FFFF00000100007F"); // ::ffff:127.0.0.1
-        }
-    }
-
-    /** The TCP sockets in state LISTEN whose inodes are open in this process (/proc/self/fd), IPv4 and IPv6. */
     private static Set<Listener> listeners() {
-        Set<String> inodes = new HashSet<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds.toList()) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring(8, target.length() - 1));
-                    }
-                } catch (IOException gone) {
-                    // closed between list and readlink
-                }
-            }
-            Set<Listener> out = new HashSet<>();
-            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-                List<String> lines = Files.readAllLines(Path.of(table));
-                for (String line : lines.subList(1, lines.size())) {
-                    String[] f = line.trim().split("\\s+");
-                    String[] local = f[1].split(":");
-                    if (f[3].equals("0A") && inodes.contains(f[9])) {
-                        out.add(new Listener(local[0], Integer.parseInt(local[1], 16)));
-                    }
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read /proc (this test needs Linux)", e);
-        }
+        return ListeningSockets.of(ProcessHandle.current().pid());
     }
 }
