@@ -69,7 +69,7 @@ public final class SharedData {
 
     private static void missing(String what, String testClass, boolean ci) {
         if (ci) {
-            throw new AssertionError("a prerequisite is missing under CI=true: " + testClass + " " + what + ".");
+            throw new AssertionError("a prerequisite is missing under CI=true: " + testClass + ": " + what + ".");
         }
         if (REPORTED.add(testClass)) {
             System.out.println("SKIPPED " + testClass + ": " + what + " (under CI=true this is a failure).");

@@ -34,7 +34,7 @@ final class HeadlessChromium {
             }
         }
         // Skipped on a machine without it (one line per test class); a failure under CI=true.
-        SharedData.requireTool(false, "chromium (on PATH " + path + ", to render report.html headless)",
+        SharedData.requireTool(false, "chromium (on PATH, to render report.html headless)",
                 "apt-get install -y chromium");
         throw new IllegalStateException("unreachable");
     }
