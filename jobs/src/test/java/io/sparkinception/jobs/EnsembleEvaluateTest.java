@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * with the training spec) -> ensemble of three tiny members -> evaluate with 1, 10 and 144 crops -> the report;
  * then evaluate on raw images, and the notebooks on the outputs.
  */
+@Tag("e2e") // shared GTSRB data, local[2], Jupyter
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EnsembleEvaluateTest {
@@ -156,10 +158,9 @@ class EnsembleEvaluateTest {
     void notebooksRunOnTheseOutputs() throws Exception {
         Path script = Path.of(System.getProperty("spark.inception.root", ".."), "notebooks", "run-notebooks").toAbsolutePath().normalize();
         assertTrue(Files.isExecutable(script), script + " missing");
-        assertTrue(new File("/usr/bin/jupyter-nbconvert").exists() || new File("/usr/share/jupyter").exists()
-                || new File("/usr/lib/python3/dist-packages/nbconvert").exists(),
-                "Debian's jupyter-nbconvert is not installed: .ci/run installs it (apt-get install jupyter-nbconvert"
-                        + " python3-ipykernel python3-pandas python3-matplotlib)");
+        SharedData.requireTool(new File("/usr/bin/jupyter-nbconvert").exists() || new File("/usr/share/jupyter").exists()
+                || new File("/usr/lib/python3/dist-packages/nbconvert").exists(), "Debian's jupyter-nbconvert",
+                "apt-get install jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib");
         Path html = root.resolve("notebooks-out");
         List<String> cmd = new ArrayList<>(List.of(script.toString(), root.resolve("prep").toString(),
                 root.resolve("report").toString(), html.toString()));

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class MainTest {
         assertTrue(lines[4].contains("unknown command 'nosuchcommand'"), lines[4]);
     }
 
+    @Tag("e2e") // quickstart end to end in local[2]
     @Test
     void quickstartRunsEndToEndOnGeneratedData(@TempDir Path dir) throws Exception {
         System.setProperty("spark.master", "local[2]");

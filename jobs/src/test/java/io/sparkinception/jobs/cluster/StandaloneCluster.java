@@ -66,16 +66,19 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * Starts a Master and {@code workers} Workers offering {@code cores} cores and {@code memory} (e.g. "3g") each,
-     * and waits until every Worker is registered.
+     * and waits until every Worker is registered. {@code moreOptions} go to {@code bin/local-cluster start} as they
+     * are (e.g. {@code "--properties-file", file}).
      */
-    public static StandaloneCluster start(int workers, int cores, String memory) throws IOException {
+    public static StandaloneCluster start(int workers, int cores, String memory, String... moreOptions)
+            throws IOException {
         Path root = SharedData.repoRoot();
         Path parent = Files.createDirectories(root.resolve("jobs/target/it-clusters"));
         Path stateDir = Files.createTempDirectory(parent, "cluster-");
         int[] ports = freePorts(2);
-        List<String> command = List.of(script(root).toString(), "start", "--dir", stateDir.toString(),
+        List<String> command = new ArrayList<>(List.of(script(root).toString(), "start", "--dir", stateDir.toString(),
                 "--workers", String.valueOf(workers), "--cores", String.valueOf(cores), "--memory", memory,
-                "--master-port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1]));
+                "--master-port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1])));
+        command.addAll(List.of(moreOptions));
         ScriptResult started = runScript(root, stateDir, "start", command, START_TIMEOUT);
         Map<String, String> state = readState(stateDir);
         if (started.exitCode() != 0 || state.get("MASTER_URL") == null) {
@@ -103,6 +106,10 @@ public final class StandaloneCluster implements AutoCloseable {
     /** The state directory: cluster.env, master.log, worker-N.log and the Workers' work directories. */
     public Path stateDir() {
         return stateDir;
+    }
+
+    public long masterPid() {
+        return masterPid;
     }
 
     public List<Long> workerPids() {

@@ -11,6 +11,7 @@ import io.sparkinception.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,7 @@ class ReadersTest {
         assertTrue(e.getMessage().contains("no column 'Roi.X1'"), e.getMessage());
     }
 
+    @Tag("e2e") // shared GTSRB data
     @Test
     void gtsrbSignNamesBecomeClassNames() throws Exception {
         Path csv = SharedData.data("gtsrb/Train.csv");
@@ -91,6 +93,7 @@ class ReadersTest {
         assertTrue(r.skipped().get(1).detail().contains("unknown split 'holdout'"), r.skipped().get(1).detail());
     }
 
+    @Tag("e2e") // shared BCCD data
     @Test
     void vocReaderConvertsOneBasedBoxesAndUsesImageSets() throws Exception {
         Path root = SharedData.data("bccd/BCCD");

@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a {@code file://} run of the same input bit for bit, apart from the paths that name the input (rows
  * store image paths relative to the images root, so they are equal too).
  */
+@Tag("e2e") // in-process HDFS and local[2], end to end
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HdfsRoundTripTest {
     private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);

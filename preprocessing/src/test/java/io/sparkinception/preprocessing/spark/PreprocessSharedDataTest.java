@@ -28,11 +28,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The job end to end in local[2] on the shared GTSRB and BCCD data. */
+@Tag("e2e") // shared GTSRB/BCCD data, local[2]
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreprocessSharedDataTest {
     private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);

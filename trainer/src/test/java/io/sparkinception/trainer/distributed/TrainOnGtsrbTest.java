@@ -22,11 +22,13 @@ import org.apache.commons.io.output.NullOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer end to end in local[2] on the shared GTSRB data: learning, outputs, resume. */
+@Tag("e2e") // shared GTSRB data, local[2]
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrainOnGtsrbTest {
     private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);

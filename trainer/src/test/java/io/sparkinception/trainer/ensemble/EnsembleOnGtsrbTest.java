@@ -26,11 +26,13 @@ import org.apache.commons.io.output.NullOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The ensemble trainer in local[2] on the shared GTSRB data, with the test set scored during training. */
+@Tag("e2e") // shared GTSRB data, local[2]
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EnsembleOnGtsrbTest {
     private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);

@@ -35,6 +35,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark ML API in local[2] on a small synthetic dataset (the project's generator, preprocessed to 32 px
  * float16 shards): fit, transform, ML persistence, errors, and that fit is the distributed trainer itself.
  */
+@Tag("e2e") // fit trains in local[2] (minutes)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InceptionClassifierTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());

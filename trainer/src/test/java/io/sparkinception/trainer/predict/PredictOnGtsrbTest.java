@@ -37,6 +37,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with evaluate (1 crop) record by record; on a plain image directory it scores whole images and reports the
  * corrupt file.
  */
+@Tag("e2e") // shared GTSRB data, local[2]
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PredictOnGtsrbTest {
     private static final PrintStream QUIET = new PrintStream(NullOutputStream.INSTANCE);

@@ -19,10 +19,12 @@ import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Elements;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Opens report.html in headless Chromium: the tables have their rows and every embedded image decodes and shows. */
+@Tag("e2e") // needs headless Chromium
 class ReportChromiumTest {
     /** Appended to a copy of the report: records what the browser laid out and decoded into attributes. */
     private static final String PROBE = """

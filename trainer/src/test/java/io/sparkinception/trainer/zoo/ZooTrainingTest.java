@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -13,6 +14,7 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Every family, narrow and at 75 px, fits a fixed small batch: its main classifier's loss falls. */
+@Tag("e2e") // trains every family at 75 px (minutes)
 class ZooTrainingTest {
 
     @ParameterizedTest
