@@ -1,7 +1,14 @@
 package io.sparkinception.jobs;
 
 import com.typesafe.config.Config;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkinception.config.Settings;
+import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.trainer.kernels.KernelReport;
+import io.sparkinception.trainer.kernels.KernelRuntime;
+import io.sparkinception.trainer.kernels.Kernels;
+import io.sparkinception.trainer.zoo.InceptionZoo;
 import io.sparkinception.trainer.zoo.ModelFamily;
 import io.sparkinception.trainer.zoo.ModelReport;
 import io.sparkinception.trainer.zoo.ModelReports;
@@ -30,7 +37,7 @@ final class ModelsJob implements Command {
     }
 
     @Override
-    public int run(Arguments args, PrintStream out) {
+    public int run(Arguments args, PrintStream out) throws java.io.IOException {
         Config c = Settings.load(NAMESPACE, args.configFile(), args.overrides());
         String family = c.getString("family");
         List<ModelFamily> families = family.isBlank() ? List.of(ModelFamily.values()) : List.of(ModelFamily.of(family));
@@ -43,7 +50,23 @@ final class ModelsJob implements Command {
             }
             reports.add(ModelReports.describe(spec));
         }
-        out.print(c.getBoolean("json") ? ModelReports.toJson(reports) + "\n" : ModelReports.toText(reports));
+        String kernels = c.getString("kernels");
+        List<KernelReport> kernelReports = kernels.isBlank() ? List.of() : reports.stream()
+                .map(r -> KernelReport.of(KernelRuntime.build(Kernels.of(kernels, "--kernels"), () -> InceptionZoo.build(r.spec())),
+                        Kernels.of(kernels))).toList();
+        if (c.getBoolean("json")) {
+            ArrayNode json = (ArrayNode) MetadataIO.mapper().readTree(ModelReports.toJson(reports));
+            for (int i = 0; i < kernelReports.size(); i++) {
+                ((ObjectNode) json.get(i)).set("kernels", MetadataIO.mapper().valueToTree(kernelReports.get(i)));
+            }
+            out.println(MetadataIO.mapper().writeValueAsString(json));
+        } else {
+            out.print(ModelReports.toText(reports));
+            for (int i = 0; i < kernelReports.size(); i++) {
+                out.println(reports.get(i).family() + " kernels (" + kernelReports.get(i).effective() + "): "
+                        + kernelReports.get(i).summary());
+            }
+        }
         return 0;
     }
 }

@@ -101,4 +101,15 @@ class MainTest {
         assertEquals(10, last.get("shape").get(last.get("shape").size() - 1).asInt());
         assertEquals(2, run("models", "--family", "resnet50"));
     }
+
+    @Test
+    void modelsJsonSaysWhichKernelsEachLayerTypeRunsOn() throws Exception {
+        assertEquals(0, run("models", "--family", "googlenet", "--classes", "10", "--image-size", "75", "--width", "0.25",
+                "--json", "--kernels", "onednn"));
+        JsonNode k = MetadataIO.mapper().readTree(out.toString(StandardCharsets.UTF_8)).get(0).get("kernels");
+        assertEquals("onednn", k.get("effective").asText(), k.toString());
+        assertEquals(59, k.get("layers").get("ConvolutionLayer").get("oneDNN").asInt(), k.toString());
+        assertEquals(59, k.get("layers").get("BatchNormalization").get("oneDNN").asInt(), k.toString());
+        assertTrue(k.get("layers").get("OutputLayer").has("built-in"), k.toString());
+    }
 }

@@ -30,6 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * accuracy: its error against float64 must be at most {@link #GRADIENT_SLACK} times the built-in float32 error
  * (plus 1e-4). Per layer, where conditioning is not an issue, {@link KernelEqualityTest} checks 1e-4.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class FamilyKernelsTest {
     static final double TOLERANCE = 1e-3;
     static final double GRADIENT_SLACK = 2.0;
