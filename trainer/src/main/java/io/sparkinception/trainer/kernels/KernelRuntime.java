@@ -1,6 +1,7 @@
 package io.sparkinception.trainer.kernels;
 
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,18 +51,28 @@ public final class KernelRuntime {
         return a;
     }
 
-    /** The kernels a request gets on this JVM: oneDNN only where it is available (one warning otherwise). */
+    /** The kernels a request gets on this JVM: oneDNN only where it is available (one warning per JVM otherwise). */
     public static Kernels effective(Kernels requested) {
-        if (requested == Kernels.ONEDNN && !oneDnnAvailable()) {
+        return effective(requested, requested == Kernels.ONEDNN && oneDnnAvailable(), LOG::warn);
+    }
+
+    /** The fallback rule as a pure function: {@code onednn} without oneDNN runs {@code builtin}, warning once. */
+    static Kernels effective(Kernels requested, boolean oneDnnAvailable, Consumer<String> warn) {
+        if (requested == Kernels.ONEDNN && !oneDnnAvailable) {
             if (!warned) {
                 warned = true;
-                LOG.warn("kernels = onednn requested, but oneDNN is not available here ({} {}; ND4J binary without oneDNN or"
-                                + " another platform): running on DL4J's built-in kernels",
-                        System.getProperty("os.name", "?").toLowerCase(Locale.ROOT), System.getProperty("os.arch", "?"));
+                warn.accept(String.format(Locale.ROOT, "kernels = onednn requested, but oneDNN is not available here (%s %s;"
+                                + " an ND4J binary without oneDNN or another platform): running on DL4J's built-in kernels",
+                        System.getProperty("os.name", "?").toLowerCase(Locale.ROOT), System.getProperty("os.arch", "?")));
             }
             return Kernels.BUILTIN;
         }
         return requested;
+    }
+
+    /** Test support: forget that the fallback warning was given. */
+    static void resetWarning() {
+        warned = false;
     }
 
     /**

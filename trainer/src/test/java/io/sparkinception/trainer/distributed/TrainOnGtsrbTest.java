@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.trainer.kernels.KernelReport;
+
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
@@ -85,10 +87,37 @@ class TrainOnGtsrbTest {
         assertTrue(lines.stream().filter(l -> l.contains("\"type\":\"validation\"")).count() >= 3, "one validation per epoch");
         Map<?, ?> summary = MetadataIO.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
         for (String key : List.of("family", "rounds", "epochs", "examples_seen", "images_per_second", "val_top1", "val_top5",
-                "wall_seconds", "params_sha256")) {
+                "wall_seconds", "params_sha256", "kernels")) {
             assertTrue(summary.containsKey(key), key);
         }
+        // The default kernels are oneDNN, and summary.json says so per layer type.
+        assertEquals("onednn", s.kernels().effective(), s.kernels().summary());
+        assertEquals(0, s.kernels().count("ConvolutionLayer", KernelReport.BUILTIN), s.kernels().summary());
+        assertTrue(s.kernels().count("ConvolutionLayer", KernelReport.ONEDNN) > 50, s.kernels().summary());
+
+        // The same run on DL4J's built-in kernels learns as well: same settings, same seed; the two differ by float32
+        // rounding only, which over 3 epochs makes them different runs of the same recipe. Their val top-1 must agree
+        // within 3 standard errors of the difference of two accuracies on this split.
+        DistributedTrainer.Summary b = DistributedTrainer.run(spark, config(root.resolve("learn-builtin").toString(),
+                withKernels(flags, "builtin")), System.out);
+        assertEquals("builtin", b.kernels().effective());
+        long n = MetadataIO.read(io.sparkinception.preprocessing.io.HadoopFiles.of(spark.sparkContext().hadoopConfiguration()),
+                data).counts().perSplit().get("val");
+        double p = (s.valTop1() + b.valTop1()) / 2;
+        double bound = 3 * Math.sqrt(2 * p * (1 - p) / n);
+        System.out.printf("GTSRB 32 px, 3 epochs: val top-1 oneDNN %.4f, built-in %.4f (bound %.4f on %d images)%n",
+                s.valTop1(), b.valTop1(), bound, n);
+        assertTrue(b.valTop1() > 0.093, "built-in val top-1 " + b.valTop1());
+        assertTrue(Math.abs(s.valTop1() - b.valTop1()) <= bound, String.format(
+                "oneDNN %.4f vs built-in %.4f val top-1: more than 3 standard errors (%.4f) apart", s.valTop1(), b.valTop1(), bound));
     }
+
+    private static Map<String, String> withKernels(Map<String, String> flags, String kernels) {
+        Map<String, String> m = new HashMap<>(flags);
+        m.put("kernels", kernels);
+        return m;
+    }
+
 
     @Test
     void resumingFromACheckpointReachesTheSameParametersBitForBit() throws Exception {
