@@ -75,7 +75,7 @@ public final class DistributedTrainer {
         DatasetMetadata metadata = MetadataIO.read(files, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
-        if (!cfg.resume() && files.exists(out + "/checkpoints/latest")) {
+        if (!cfg.resume() && checkpoints.exist()) {
             throw new IllegalArgumentException("output " + out + " already holds a training run; pass --resume to continue it"
                     + " or choose another --output");
         }
@@ -130,8 +130,10 @@ public final class DistributedTrainer {
         List<Map<String, Object>> metrics = new ArrayList<>();
         float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
         if (cfg.resume()) {
-            Checkpoints.State s = checkpoints.restoreLatest(g);
-            if (s != null) {
+            Checkpoints.Restored restored = checkpoints.restoreLatest(g);
+            if (restored != null) {
+                Checkpoints.State s = restored.state();
+                log.println("train: resume: " + restored.note());
                 round = s.nextRound();
                 examplesSeen = s.examplesSeen();
                 priorSeconds = s.wallSeconds();
@@ -223,7 +225,7 @@ public final class DistributedTrainer {
             }
             if ((round + 1) % cfg.checkpointEvery() == 0 || last) {
                 checkpoints.write(g, new Checkpoints.State(round + 1, examplesSeen,
-                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema));
+                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema, 0));
                 writeMetrics(files, out, metrics);
             }
         }
@@ -284,8 +286,13 @@ public final class DistributedTrainer {
 
     /** SHA-256 of parameters as little-endian float32: two runs are equal iff their hashes are. */
     public static String sha256(float[] params) {
+        return sha256(Checkpoints.toBytes(params));
+    }
+
+    /** SHA-256 of bytes, in lower-case hex (checkpoint manifests). */
+    public static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Checkpoints.toBytes(params)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

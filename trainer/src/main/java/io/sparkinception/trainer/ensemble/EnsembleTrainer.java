@@ -4,6 +4,7 @@ import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.distributed.Checkpoints;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
 import io.sparkinception.trainer.distributed.TrainConfig;
 import java.io.IOException;
@@ -124,7 +125,7 @@ public final class EnsembleTrainer {
             log.println("already trained; left as it is");
             status = "reused";
         } else {
-            boolean resume = files.exists(dir + "/checkpoints/latest");
+            boolean resume = new Checkpoints(files, dir).exist();
             TrainConfig cfg = m.trainConfig(base, data, dir, resume);
             log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%n", resume ? "resuming" : "training",
                     m.family(), m.width(), m.seed(), m.samplingSeed());
