@@ -21,7 +21,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
                           double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
-                          String rendered) implements Serializable {
+                          DivergenceGuard.Policy onDivergence, String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -42,6 +42,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(emaDecay >= 0 && emaDecay < 1, "ema-decay must be in [0, 1) (0: off), got " + emaDecay);
         require(samplingSeed >= -1, "sampling-seed must be -1 (use seed) or >= 0, got " + samplingSeed);
         require(evalData != null, "eval-data must be a path or empty");
+        require(onDivergence != null, "on-divergence must be stop or skip-round-and-halve-lr");
         require(validateEveryEpochs >= 0, "validate-every-epochs must be >= 0, got " + validateEveryEpochs);
         require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
         require(gradientClip == -1 || gradientClip >= 0, "gradient-clip must be -1 or >= 0, got " + gradientClip);
@@ -78,6 +79,14 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** The recipe with this run's overrides applied and its learning rate halved {@code halvings} times. */
+    public TrainingRecipe resolvedRecipe(int halvings) {
+        TrainingRecipe r = resolvedRecipe();
+        TrainingRecipe.LearningRate lr = r.learningRate();
+        return halvings == 0 ? r : r.withLearningRate(new TrainingRecipe.LearningRate(Math.scalb(lr.initial(), -halvings),
+                lr.decayFactor(), lr.decayEveryEpochs()));
     }
 
     /** The recipe with this run's overrides applied. */
@@ -117,7 +126,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
                     c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
-                    c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    DivergenceGuard.Policy.of(c.getString("on-divergence")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }
