@@ -7,6 +7,7 @@ import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.distributed.Checkpoints;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
 import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.distributed.TrainingDivergedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -129,7 +130,12 @@ public final class EnsembleTrainer {
             TrainConfig cfg = m.trainConfig(base, data, dir, resume);
             log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%n", resume ? "resuming" : "training",
                     m.family(), m.width(), m.seed(), m.samplingSeed());
-            DistributedTrainer.run(spark, cfg, log);
+            try {
+                DistributedTrainer.run(spark, cfg, log);
+            } catch (TrainingDivergedException e) {
+                // A diverged member is a failed member: no summary.json, so a rerun resumes it, never reuses it.
+                throw new TrainingDivergedException(e.round(), m.name() + " failed: " + e.getMessage());
+            }
             status = resume ? "resumed" : "trained";
         }
         @SuppressWarnings("unchecked")
