@@ -113,6 +113,12 @@ class DivergenceTest {
                 new PrintStream(resumed, true, StandardCharsets.UTF_8)));
         assertTrue(text(resumed).contains("using checkpoint round-00000002 (the pointer's)"), text(resumed));
         assertEquals(e.getMessage(), again.getMessage());
+
+        // Without --resume the output is refused, even when the pointer is gone (a crash's leftovers are a run too).
+        Files.delete(Path.of(out, "checkpoints", "latest"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> DistributedTrainer.run(spark,
+                config(out, Map.of("learning-rate", "0.01")), new PrintStream(new ByteArrayOutputStream())));
+        assertTrue(refused.getMessage().contains("already holds a training run; pass --resume"), refused.getMessage());
     }
 
     @Test
