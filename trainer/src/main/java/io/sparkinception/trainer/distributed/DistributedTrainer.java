@@ -45,12 +45,18 @@ public final class DistributedTrainer {
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
                           int averagingFrequency, long seed, int imageSize, int numClasses, long samplingSeed,
-                          double testTop1, double testTop5, double testLoss, long testExamples, KernelReport kernels) {
+                          double testTop1, double testTop5, double testLoss, long testExamples,
+                          int divergenceSkips, double learningRateScale, KernelReport kernels) {
     }
 
     /** The model of a run: its zoo spec and configured graph. */
     public static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata) {
-        TrainingRecipe recipe = cfg.resolvedRecipe();
+        return model(cfg, metadata, 0);
+    }
+
+    /** The model of a run whose learning rate was halved {@code halvings} times after diverged rounds. */
+    static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings) {
+        TrainingRecipe recipe = cfg.resolvedRecipe(halvings);
         ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
                 .withInputSize(metadata.spec().imageSize())
                 .withInputChannels(metadata.spec().channels())
@@ -77,7 +83,7 @@ public final class DistributedTrainer {
         DatasetMetadata metadata = MetadataIO.read(files, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
-        if (!cfg.resume() && files.exists(out + "/checkpoints/latest")) {
+        if (!cfg.resume() && checkpoints.exist()) {
             throw new IllegalArgumentException("output " + out + " already holds a training run; pass --resume to continue it"
                     + " or choose another --output");
         }
@@ -122,8 +128,6 @@ public final class DistributedTrainer {
         }
         WorkerSettings ws = new WorkerSettings(json, b, k, cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(),
                 spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
-        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws),
-                cfg.aggregationDepth(), cfg.averageUpdaterState());
 
         ComputationGraph g = KernelRuntime.build(cfg.kernels(), zoo::init);
         KernelReport kernelReport = KernelReport.of(g, cfg.kernels());
@@ -134,10 +138,14 @@ public final class DistributedTrainer {
         double priorSeconds = 0;
         List<Map<String, Object>> metrics = new ArrayList<>();
         float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
+        int halvings = 0;
         if (cfg.resume()) {
-            Checkpoints.State s = checkpoints.restoreLatest(g);
-            if (s != null) {
+            Checkpoints.Restored restored = checkpoints.restoreLatest(g);
+            if (restored != null) {
+                Checkpoints.State s = restored.state();
+                log.println("train: resume: " + restored.note());
                 round = s.nextRound();
+                halvings = s.learningRateHalvings();
                 examplesSeen = s.examplesSeen();
                 priorSeconds = s.wallSeconds();
                 metrics.addAll(s.metrics());
@@ -147,6 +155,8 @@ public final class DistributedTrainer {
                 log.println("train: --resume given but no checkpoint in " + out + "/checkpoints; starting from scratch");
             }
         }
+        DivergenceGuard guard = new DivergenceGuard(cfg.onDivergence(), halvings);
+        ParameterAveragingMaster master = master(jsc, cfg, ws, metadata, halvings);
         log.printf(Locale.ROOT, "train: %s width %.2f, %,d parameters, %d classes, %d px; %d workers x %d examples"
                         + " (batch %d, k %d): %d steps/epoch, %d rounds%n", cfg.family().id(), cfg.width(), g.numParams(),
                 metadata.classes().size(), spec.imageSize(), workers, maxSize, b, k, stepsPerEpoch, totalRounds);
@@ -159,10 +169,26 @@ public final class DistributedTrainer {
             int iteration = (int) (round * k);
             int epoch = (int) (iteration / stepsPerEpoch);
             jsc.setJobDescription(String.format(Locale.ROOT, "train round %d/%d (epoch %d)", round + 1, totalRounds, epoch + 1));
-            ParameterAveragingMaster.RoundResult r = master.round(g, train, datasetId,
-                    new RoundState(g.params().toFloatVector(), PartitionTrainer.updaterState(g), round, iteration, epoch));
-            examplesSeen += r.aggregate().examples();
-            if (ema != null) {
+            RoundState before = new RoundState(g.params().toFloatVector(), PartitionTrainer.updaterState(g), round,
+                    iteration, epoch);
+            ParameterAveragingMaster.RoundResult r = master.round(g, train, datasetId, before);
+            DivergenceGuard.Verdict verdict = guard.check(round + 1, r.aggregate(), cfg.averageUpdaterState());
+            boolean keep = verdict.action() == DivergenceGuard.Action.KEEP;
+            if (!keep) {
+                log.println("train: " + verdict.message());
+                metrics.add(verdict.event());
+                if (verdict.action() == DivergenceGuard.Action.STOP) {
+                    writeMetrics(files, out, metrics);
+                    throw new TrainingDivergedException(round + 1, verdict.message() + ". The last good"
+                            + " checkpoint stays checkpoints/latest (" + out + "/checkpoints); resume from it with a"
+                            + " lower --learning-rate or --on-divergence skip-round-and-halve-lr");
+                }
+                restore(g, before);
+                master = master(jsc, cfg, ws, metadata, guard.halvings());
+            } else {
+                examplesSeen += r.aggregate().examples();
+            }
+            if (keep && ema != null) {
                 float[] p = g.params().toFloatVector();
                 // TensorFlow's ExponentialMovingAverage(num_updates): a short run is not dominated by the
                 // random initialization.
@@ -172,24 +198,26 @@ public final class DistributedTrainer {
                 }
             }
             double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-            double rate = (round + 1 - firstRound) * (double) workers * b * k / loopSeconds;
-            double eta = loopSeconds / (round + 1 - firstRound) * (totalRounds - round - 1);
-            log.printf(Locale.ROOT, "train: round %d/%d epoch %d/%d loss %.4f | %.1f img/s | elapsed %s | ETA %s | %s%n",
-                    round + 1, totalRounds, epoch + 1, cfg.epochs(), r.aggregate().meanLoss(), rate,
-                    ProgressMonitor.formatDuration(priorSeconds + loopSeconds), ProgressMonitor.formatDuration(eta), r.overhead());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", "round");
-            m.put("round", round + 1);
-            m.put("epoch", (double) (iteration + k) / stepsPerEpoch);
-            m.put("loss", r.aggregate().meanLoss());
-            m.put("learning_rate", cfg.resolvedRecipe().learningRate().atEpoch(epoch));
-            m.put("examples_seen", examplesSeen);
-            m.put("images_per_second", rate);
-            m.put("broadcast_seconds", r.broadcastNanos() / 1e9);
-            m.put("round_seconds", r.roundNanos() / 1e9);
-            m.put("fit_seconds_per_worker", r.aggregate().fitNanos() / 1e9 / r.aggregate().workers());
-            m.put("apply_seconds", r.applyNanos() / 1e9);
-            metrics.add(m);
+            if (keep) {
+                double rate = (round + 1 - firstRound) * (double) workers * b * k / loopSeconds;
+                double eta = loopSeconds / (round + 1 - firstRound) * (totalRounds - round - 1);
+                log.printf(Locale.ROOT, "train: round %d/%d epoch %d/%d loss %.4f | %.1f img/s | elapsed %s | ETA %s | %s%n",
+                        round + 1, totalRounds, epoch + 1, cfg.epochs(), r.aggregate().meanLoss(), rate,
+                        ProgressMonitor.formatDuration(priorSeconds + loopSeconds), ProgressMonitor.formatDuration(eta), r.overhead());
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("type", "round");
+                m.put("round", round + 1);
+                m.put("epoch", (double) (iteration + k) / stepsPerEpoch);
+                m.put("loss", r.aggregate().meanLoss());
+                m.put("learning_rate", cfg.resolvedRecipe(guard.halvings()).learningRate().atEpoch(epoch));
+                m.put("examples_seen", examplesSeen);
+                m.put("images_per_second", rate);
+                m.put("broadcast_seconds", r.broadcastNanos() / 1e9);
+                m.put("round_seconds", r.roundNanos() / 1e9);
+                m.put("fit_seconds_per_worker", r.aggregate().fitNanos() / 1e9 / r.aggregate().workers());
+                m.put("apply_seconds", r.applyNanos() / 1e9);
+                metrics.add(m);
+            }
 
             int epochAfter = (int) ((round + 1) * k / stepsPerEpoch);
             boolean last = round + 1 == totalRounds;
@@ -228,7 +256,7 @@ public final class DistributedTrainer {
             }
             if ((round + 1) % cfg.checkpointEvery() == 0 || last) {
                 checkpoints.write(g, new Checkpoints.State(round + 1, examplesSeen,
-                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema));
+                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema, guard.halvings()));
                 writeMetrics(files, out, metrics);
             }
         }
@@ -264,12 +292,32 @@ public final class DistributedTrainer {
                 emaVal == null ? Double.NaN : emaVal.top1Accuracy(), wall, sha256(params), params.length, workers, b, k,
                 cfg.seed(), spec.imageSize(), metadata.classes().size(), cfg.effectiveSamplingSeed(),
                 lastTest == null ? Double.NaN : lastTest.top1Accuracy(), lastTest == null ? Double.NaN : lastTest.top5Accuracy(),
-                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples(), kernelReport);
+                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples(),
+                guard.halvings(), guard.learningRateScale(), kernelReport);
         files.writeAtomically(out + "/summary.json", MetadataIO.toJson(summary));
         log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
                 ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),
                 summary.paramsSha256());
         return summary;
+    }
+
+    /** The driver role for the current learning rate (the workers' graph carries it, so a halving is a new graph). */
+    private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
+                                                   DatasetMetadata metadata, int halvings) {
+        WorkerSettings current = halvings == 0 ? ws : new WorkerSettings(model(cfg, metadata, halvings).configuration().toJson(),
+                ws.batchSize(), ws.averagingFrequency(), ws.seed(), ws.numClasses(), ws.imageSize(), ws.channels(), ws.mean(),
+                ws.scale(), ws.augmentation(), ws.prefetch(), ws.kernels());
+        return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),
+                cfg.averageUpdaterState());
+    }
+
+    /** Puts back the parameters and updater state a discarded round started from. */
+    static void restore(ComputationGraph g, RoundState before) {
+        g.setParams(Nd4j.create(before.params(), g.params().shape()));
+        var view = PartitionTrainer.updaterView(g);
+        if (view != null && view.length() > 0) {
+            view.assign(Nd4j.create(before.updaterState(), view.shape()));
+        }
     }
 
     static void writeModel(HadoopFiles files, String path, ComputationGraph g, boolean withUpdater) throws IOException {
@@ -289,8 +337,13 @@ public final class DistributedTrainer {
 
     /** SHA-256 of parameters as little-endian float32: two runs are equal iff their hashes are. */
     public static String sha256(float[] params) {
+        return sha256(Checkpoints.toBytes(params));
+    }
+
+    /** SHA-256 of bytes, in lower-case hex (checkpoint manifests). */
+    public static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Checkpoints.toBytes(params)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -22,7 +22,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
                           double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
-                          Kernels kernels, String rendered) implements Serializable {
+                          DivergenceGuard.Policy onDivergence, Kernels kernels, String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -43,6 +43,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(emaDecay >= 0 && emaDecay < 1, "ema-decay must be in [0, 1) (0: off), got " + emaDecay);
         require(samplingSeed >= -1, "sampling-seed must be -1 (use seed) or >= 0, got " + samplingSeed);
         require(evalData != null, "eval-data must be a path or empty");
+        require(onDivergence != null, "on-divergence must be stop or skip-round-and-halve-lr");
         require(kernels != null, "kernels must be onednn or builtin");
         require(validateEveryEpochs >= 0, "validate-every-epochs must be >= 0, got " + validateEveryEpochs);
         require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
@@ -82,6 +83,14 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         }
     }
 
+    /** The recipe with this run's overrides applied and its learning rate halved {@code halvings} times. */
+    public TrainingRecipe resolvedRecipe(int halvings) {
+        TrainingRecipe r = resolvedRecipe();
+        TrainingRecipe.LearningRate lr = r.learningRate();
+        return halvings == 0 ? r : r.withLearningRate(new TrainingRecipe.LearningRate(Math.scalb(lr.initial(), -halvings),
+                lr.decayFactor(), lr.decayEveryEpochs()));
+    }
+
     /** The recipe with this run's overrides applied. */
     public TrainingRecipe resolvedRecipe() {
         TrainingRecipe r = TrainingRecipe.of(recipe);
@@ -119,7 +128,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
                     c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
-                    Kernels.of(c.getString("kernels")),
+                    DivergenceGuard.Policy.of(c.getString("on-divergence")), Kernels.of(c.getString("kernels")),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

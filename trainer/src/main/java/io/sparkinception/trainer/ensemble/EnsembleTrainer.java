@@ -4,8 +4,10 @@ import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.distributed.Checkpoints;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
 import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.distributed.TrainingDivergedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -124,11 +126,16 @@ public final class EnsembleTrainer {
             log.println("already trained; left as it is");
             status = "reused";
         } else {
-            boolean resume = files.exists(dir + "/checkpoints/latest");
+            boolean resume = new Checkpoints(files, dir).exist();
             TrainConfig cfg = m.trainConfig(base, data, dir, resume);
             log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%n", resume ? "resuming" : "training",
                     m.family(), m.width(), m.seed(), m.samplingSeed());
-            DistributedTrainer.run(spark, cfg, log);
+            try {
+                DistributedTrainer.run(spark, cfg, log);
+            } catch (TrainingDivergedException e) {
+                // A diverged member is a failed member: no summary.json, so a rerun resumes it, never reuses it.
+                throw new TrainingDivergedException(e.round(), m.name() + " failed: " + e.getMessage());
+            }
             status = resume ? "resumed" : "trained";
         }
         @SuppressWarnings("unchecked")

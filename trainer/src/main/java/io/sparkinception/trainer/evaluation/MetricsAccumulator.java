@@ -18,12 +18,12 @@ import java.util.List;
 public final class MetricsAccumulator implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The k of the top-k error. */
-    public static final int TOP_K = 5;
+    /** The k of the top-k error ({@link ExampleScore#TOP_K}). */
+    public static final int TOP_K = ExampleScore.TOP_K;
     /** Equal-width confidence bins of the reliability curve and the expected calibration error (Guo et al. 2017). */
     public static final int CALIBRATION_BINS = 15;
-    /** Probabilities are clamped to at least this before the log in the log loss. */
-    public static final double LOG_LOSS_EPSILON = 1e-7;
+    /** Probabilities are clamped to at least this before the log in the log loss ({@link ExampleScore}). */
+    public static final double LOG_LOSS_EPSILON = ExampleScore.LOG_LOSS_EPSILON;
 
     private final int numClasses;
     private long examples;
@@ -66,17 +66,19 @@ public final class MetricsAccumulator implements Serializable {
         if (label < 0 || label >= numClasses) {
             throw new IllegalArgumentException("label " + label + " outside 0.." + (numClasses - 1));
         }
+        // evaluate refuses a non-finite prediction with the class it names (training's validation counts it wrong).
         Combiner.checkProbabilities(probs, "prediction");
-        int predicted = Combiner.argmax(probs);
-        boolean correct = predicted == label;
+        ExampleScore score = ExampleScore.of(probs, label);
+        int predicted = score.predicted();
+        boolean correct = score.top1();
         examples++;
         if (correct) {
             top1Correct++;
         }
-        if (Combiner.rank(probs, label) < TOP_K) {
+        if (score.topK()) {
             top5Correct++;
         }
-        logLossSum -= Math.log(Math.min(1.0, Math.max(LOG_LOSS_EPSILON, probs[label])));
+        logLossSum += score.logLoss();
         confusion[label][predicted]++;
         double confidence = probs[predicted];
         int bin = bin(confidence);

@@ -99,6 +99,15 @@ class ParameterAveragingTest {
                 .partitionBy(new HashPartitioner(workers)).values();
     }
 
+    /** On the default kernels (oneDNN). */
+    static ComputationGraph fresh(String json) {
+        return fresh(json, Kernels.ONEDNN);
+    }
+
+    static WorkerSettings settings(String json, int batch, int k) {
+        return settings(json, batch, k, Kernels.ONEDNN);
+    }
+
     static ComputationGraph fresh(String json, Kernels kernels) {
         return KernelRuntime.build(kernels, () -> {
             ComputationGraph g = new ComputationGraph(ComputationGraphConfiguration.fromJson(json));
