@@ -2,9 +2,9 @@ package io.sparkinception.trainer.distributed;
 
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -70,10 +70,7 @@ public final class Checkpoints {
         }
         String name = files.readText(dir + "/latest").trim();
         String base = dir + "/" + name;
-        ComputationGraph saved;
-        try (InputStream in = files.fileSystem(base).open(new Path(base + "/model.zip"))) {
-            saved = ModelSerializer.restoreComputationGraph(in, true);
-        }
+        ComputationGraph saved = SafeModelLoader.restore(base + "/model.zip", files.readBytes(base + "/model.zip"), true);
         if (saved.params().length() != g.params().length()) {
             throw new IllegalArgumentException("checkpoint " + base + " holds a model with " + saved.params().length()
                     + " parameters, this configuration has " + g.params().length() + ": resume with the same settings");

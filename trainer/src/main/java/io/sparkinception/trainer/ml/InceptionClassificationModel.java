@@ -6,6 +6,7 @@ import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ShardSchema;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -96,7 +97,9 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
         DatasetMetadata metadata = MetadataIO.read(files, dir);
         DistributedTrainer.Summary summary = MetadataIO.mapper().readValue(files.readText(dir + "/" + SUMMARY),
                 DistributedTrainer.Summary.class);
-        return new InceptionClassificationModel(uid, files.readBytes(dir + "/" + NETWORK), metadata, summary,
+        byte[] network = files.readBytes(dir + "/" + NETWORK);
+        SafeModelLoader.validate(dir + "/" + NETWORK, network);
+        return new InceptionClassificationModel(uid, network, metadata, summary,
                 files.readText(dir + "/" + TRAIN_CONF));
     }
 

@@ -1,8 +1,6 @@
 package io.sparkinception.trainer.ml;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Inference networks restored once per executor JVM and reused by later partitions and later
@@ -54,12 +51,8 @@ public final class InferenceNetworks {
         return RESTORED.get();
     }
 
-    /** A fresh network from ModelSerializer bytes (without updater state). */
+    /** A fresh network from ModelSerializer bytes (without updater state), through {@link SafeModelLoader}. */
     public static ComputationGraph restore(byte[] modelBytes) {
-        try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(modelBytes), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore the inference network: " + e.getMessage(), e);
-        }
+        return SafeModelLoader.restore(modelBytes, false);
     }
 }
