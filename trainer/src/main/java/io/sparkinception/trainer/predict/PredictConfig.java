@@ -20,15 +20,16 @@ public record PredictConfig(String model, String output, String format, String i
     public static final String NAMESPACE = "spark-inception.predict";
 
     public PredictConfig {
-        require(model != null && !model.isBlank(), "model is required: a train or ensemble output directory");
-        require(output != null && !output.isBlank(), "output is required: the directory to write the predictions to");
+        require(model != null && !model.isBlank(), "--model is required: a train or ensemble output directory");
+        require(output != null && !output.isBlank(), "--output is required: the directory to write the predictions to");
         boolean annotated = !format.isBlank() || !input.isBlank();
         require(annotated != !images.isBlank(), "give either --format F --input PATH (annotated images) or"
                 + " --images DIR (a directory of images, scored whole), not both and not neither");
         require(!annotated || (!format.isBlank() && !input.isBlank()), "annotated input needs both --format and --input");
-        require(annotated || imagesRoot.isBlank(), "images-root applies to --format/--input only");
-        require(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
-        require(partitions >= 0, "partitions must be >= 0, got " + partitions);
+        require(annotated || imagesRoot.isBlank(), "--images-root applies to --format/--input only");
+        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        ModelSet.checkMembers(members);
+        require(partitions >= 0, "--partitions must be >= 0 (0: four per core), got " + partitions);
     }
 
     private static void require(boolean ok, String message) {
