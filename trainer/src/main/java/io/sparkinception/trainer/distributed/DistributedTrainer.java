@@ -4,6 +4,7 @@ import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.output.OutputDirectory;
 import io.sparkinception.trainer.zoo.InceptionZoo;
 import io.sparkinception.trainer.zoo.InferenceExport;
 import io.sparkinception.trainer.zoo.ModelSpec;
@@ -72,19 +73,18 @@ public final class DistributedTrainer {
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         String data = files.qualifyDir(cfg.data());
         String out = files.qualifyDir(cfg.output());
+        checkOutput(files, cfg, out);
         DatasetMetadata metadata = MetadataIO.read(files, data);
+        TrainPreflight.check(cfg, metadata, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
-        if (!cfg.resume() && files.exists(out + "/checkpoints/latest")) {
-            throw new IllegalArgumentException("output " + out + " already holds a training run; pass --resume to continue it"
-                    + " or choose another --output");
-        }
         if (!files.exists(data + "/train")) {
             throw new IllegalArgumentException(data + " has no train/ split to train on");
         }
         ZooGraph zoo = model(cfg, metadata);
         String json = zoo.configuration().toJson();
         int workers = cfg.workers() > 0 ? cfg.workers() : jsc.defaultParallelism();
+        TrainPreflight.checkWorkers(cfg, metadata, workers);
         StorageLevel level = StorageLevel.fromString(cfg.storageLevel());
         String datasetId = UUID.randomUUID().toString();
 
@@ -265,6 +265,20 @@ public final class DistributedTrainer {
                 ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),
                 summary.paramsSha256());
         return summary;
+    }
+
+    /**
+     * The output may be absent, empty, or an earlier train run; an earlier run is continued only with
+     * {@code --resume}. Anything else is refused before any work ({@link OutputDirectory}).
+     *
+     * @param out the qualified output directory
+     */
+    public static void checkOutput(HadoopFiles files, TrainConfig cfg, String out) {
+        OutputDirectory.requireOwn(files, out, OutputDirectory.Kind.TRAIN);
+        if (!cfg.resume() && files.exists(out + "/checkpoints/latest")) {
+            throw new IllegalArgumentException("--output " + out + " already holds a training run; pass --resume to continue"
+                    + " it or choose another --output");
+        }
     }
 
     static void writeModel(HadoopFiles files, String path, ComputationGraph g, boolean withUpdater) throws IOException {
