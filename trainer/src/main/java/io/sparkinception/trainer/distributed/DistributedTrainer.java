@@ -75,7 +75,7 @@ public final class DistributedTrainer {
         String out = files.qualifyDir(cfg.output());
         checkOutput(files, cfg, out);
         DatasetMetadata metadata = MetadataIO.read(files, data);
-        TrainPreflight.check(cfg, metadata, data);
+        TrainPreflight.checkModel(cfg, metadata, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
         if (!files.exists(data + "/train")) {
@@ -84,7 +84,6 @@ public final class DistributedTrainer {
         ZooGraph zoo = model(cfg, metadata);
         String json = zoo.configuration().toJson();
         int workers = cfg.workers() > 0 ? cfg.workers() : jsc.defaultParallelism();
-        TrainPreflight.checkWorkers(cfg, metadata, workers);
         StorageLevel level = StorageLevel.fromString(cfg.storageLevel());
         String datasetId = UUID.randomUUID().toString();
 
@@ -100,6 +99,8 @@ public final class DistributedTrainer {
         }).collect();
         int maxSize = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         int minSize = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+        // The jobs checked this against metadata.json before Spark; here against the examples actually loaded.
+        TrainPreflight.checkWorkers(cfg, sizes.stream().mapToLong(Integer::longValue).sum(), workers);
         if (minSize == 0) {
             throw new IllegalArgumentException("the training split has " + sizes.stream().mapToInt(Integer::intValue).sum()
                     + " examples, too few for " + workers + " workers");

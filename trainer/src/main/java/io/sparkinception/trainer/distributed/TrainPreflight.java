@@ -17,13 +17,31 @@ public final class TrainPreflight {
     }
 
     /**
-     * Everything that can be checked without a SparkSession. The worker count is checked here when
-     * {@code --workers} is set; with {@code --workers 0} it is spark.default.parallelism, known only once the session
-     * exists: {@link DistributedTrainer} then calls {@link #checkWorkers} before its first job.
+     * Everything that can be checked without a SparkSession, the counts taken from metadata.json. The worker count
+     * is checked here when {@code --workers} is set; with {@code --workers 0} it is spark.default.parallelism, known
+     * only once the session exists: {@link DistributedTrainer} then calls {@link #checkWorkers} with the examples it
+     * loaded, before the first round.
      *
      * @param dataDir the data directory, for messages
      */
     public static void check(TrainConfig cfg, DatasetMetadata data, String dataDir) {
+        checkModel(cfg, data, dataDir);
+        long examples = trainingExamples(data);
+        if (examples == 0) {
+            throw new IllegalArgumentException("--data " + dataDir + " has no training examples (its train split is empty"
+                    + " or missing)");
+        }
+        if (cfg.workers() > 0) {
+            checkWorkers(cfg, examples, cfg.workers());
+        }
+    }
+
+    /**
+     * The checks of the model against the data's spec alone (not its counts): the family's minimum input size and
+     * the number of classes. {@link DistributedTrainer} runs them itself, before its first job; the counts it
+     * checks on the partitions it loaded (the Spark ML API stages rows whose count the metadata does not give).
+     */
+    public static void checkModel(TrainConfig cfg, DatasetMetadata data, String dataDir) {
         ModelFamily family = cfg.family();
         int size = data.spec().imageSize();
         int minimum = family.net().minimumInputSize();
@@ -38,14 +56,6 @@ public final class TrainPreflight {
             throw new IllegalArgumentException("--data " + dataDir + " has " + data.classes().size()
                     + " class; training needs at least 2");
         }
-        long examples = trainingExamples(data);
-        if (examples == 0) {
-            throw new IllegalArgumentException("--data " + dataDir + " has no training examples (its train split is empty"
-                    + " or missing)");
-        }
-        if (cfg.workers() > 0) {
-            checkWorkers(cfg, data, cfg.workers());
-        }
     }
 
     /**
@@ -53,10 +63,10 @@ public final class TrainPreflight {
      * frequency does not exceed the steps of an epoch (a larger one would make a round pass over a partition
      * several times while the log still counts one epoch).
      *
-     * @param workers the resolved worker count ({@code --workers}, or spark.default.parallelism when it is 0)
+     * @param examples the training examples
+     * @param workers  the resolved worker count ({@code --workers}, or spark.default.parallelism when it is 0)
      */
-    public static void checkWorkers(TrainConfig cfg, DatasetMetadata data, int workers) {
-        long examples = trainingExamples(data);
+    public static void checkWorkers(TrainConfig cfg, long examples, int workers) {
         String source = cfg.workers() > 0 ? "--workers " + workers : "--workers 0 (spark.default.parallelism = " + workers + ")";
         if (workers > examples) {
             throw new IllegalArgumentException(source + " is more than the " + examples + " training examples: every"

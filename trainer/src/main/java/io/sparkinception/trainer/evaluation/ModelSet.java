@@ -101,7 +101,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         if (n == 0) {
             n = names.size();
         } else if (n > names.size()) {
-            throw new IllegalArgumentException("--members must be all or in 1.." + names.size() + " for " + root + ", got " + n);
+            throw new IllegalArgumentException("--members must be in 1.." + names.size() + " (or all) for " + root + ", got " + n);
         }
         List<Member> out = new ArrayList<>();
         DatasetMetadata metadata = null;

@@ -113,7 +113,7 @@ class SettingsValidationTest {
                 metadata(32, 3, 45), DATA));
         // --workers 0: checked with the session's parallelism, before the first job.
         assertMentions("spark.default.parallelism = 64",
-                () -> TrainPreflight.checkWorkers(train("workers", "0"), metadata(32, 3, 45), 64));
+                () -> TrainPreflight.checkWorkers(train("workers", "0"), 45, 64));
         assertMentions("no training examples", () -> TrainPreflight.check(train(), metadata(32, 3, 0), DATA));
         assertMentions("at least 2", () -> TrainPreflight.check(train(), metadata(32, 1, 45), DATA));
     }
