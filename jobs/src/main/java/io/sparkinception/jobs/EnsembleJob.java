@@ -51,6 +51,7 @@ final class EnsembleJob implements Command {
         train.put("data", config.data());
         train.put("output", config.output());
         TrainConfig base = TrainConfig.load(args.configFile(), train);
+        Preflight.ensemble(Preflight.driverFiles(), config, base);
         SparkSession spark = Sessions.create(name());
         try {
             EnsembleTrainer.Manifest m = EnsembleTrainer.run(spark, config, base, out);

@@ -31,6 +31,7 @@ final class EvaluateJob implements Command {
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
         EvaluateConfig config = EvaluateConfig.load(args.configFile(), args.overrides());
+        Preflight.evaluate(Preflight.driverFiles(), config);
         SparkSession spark = Sessions.create(name());
         try {
             Evaluation.Result r = Evaluation.run(spark, config, out);

@@ -31,6 +31,7 @@ final class PredictJob implements Command {
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
         PredictConfig config = PredictConfig.load(args.configFile(), args.overrides());
+        Preflight.predict(Preflight.driverFiles(), config);
         SparkSession spark = Sessions.create(name());
         try {
             Prediction.Result r = Prediction.run(spark, config, out);

@@ -100,7 +100,9 @@ final class QuickstartJob implements Command {
                 EnsembleTrainer.run(spark, ensemble, base, out);
 
                 step(out, 5, "evaluate the members and the ensemble with 1 and 10 crops -> " + report);
-                Map<String, String> eval = new HashMap<>(Map.of("model", ens, "report", report, "crops", "1,10"));
+                // A rerun of quickstart regenerates its own report (swapped in once complete), as before.
+                Map<String, String> eval = new HashMap<>(Map.of("model", ens, "report", report, "crops", "1,10",
+                        "overwrite", "true"));
                 if (sources.test() != null) {
                     eval.put("data", prepTest);
                 } else {

@@ -31,6 +31,7 @@ final class TrainJob implements Command {
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
         TrainConfig config = TrainConfig.load(args.configFile(), args.overrides());
+        Preflight.train(Preflight.driverFiles(), config);
         SparkSession spark = Sessions.create(name());
         try {
             DistributedTrainer.Summary s = DistributedTrainer.run(spark, config, out);

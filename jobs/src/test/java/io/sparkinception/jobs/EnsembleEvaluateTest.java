@@ -152,6 +152,35 @@ class EnsembleEvaluateTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("members must be in 1..3"), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A finished report is replaced only with --overwrite, and only by a run that succeeded. */
+    @Test
+    @Order(5)
+    void aReportIsReplacedOnlyWithOverwriteAndOnlyAfterSuccess() throws Exception {
+        Path report = root.resolve("report-shards");
+        Files.writeString(report.resolve("my-notes.txt"), "kept");
+        byte[] before = Files.readAllBytes(report.resolve("report.json"));
+        String ens = root.resolve("ens").toString();
+        String test = root.resolve("prep-test").toString();
+        assertEquals(2, run("evaluate", "--model", ens, "--report", report.toString(), "--data", test, "--crops", "1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--overwrite"), err.toString(StandardCharsets.UTF_8));
+        // A rerun that fails after it started (prep-test has no train/ split) leaves the old report and no staging.
+        assertEquals(2, run("evaluate", "--model", ens, "--report", report.toString(), "--data", test, "--crops", "1",
+                "--split", "train", "--overwrite", "true"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("has no train/ split"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(report.resolve("report.json"))));
+        try (var s = Files.list(root)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("._")).toList());
+        }
+        // A rerun that succeeds replaces the report; the user's file stays.
+        assertEquals(0, run("evaluate", "--model", ens, "--report", report.toString(), "--data", test, "--crops", "1,10",
+                "--members", "2", "--overwrite", "true"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(5, Files.readAllLines(report.resolve("results.csv")).size(), "1 and 2 members x 1 and 10 crops");
+        assertEquals("kept", Files.readString(report.resolve("my-notes.txt")));
+        try (var s = Files.list(root)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("._")).toList());
+        }
+    }
+
     /** The notebooks, executed with Debian's Jupyter on the outputs above (.ci/run installs it). */
     @Test
     @Order(4)

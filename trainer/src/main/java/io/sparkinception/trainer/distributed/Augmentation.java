@@ -21,14 +21,14 @@ public record Augmentation(boolean randomCrop, double minArea, double maxArea, d
 
     public Augmentation {
         if (!(minArea > 0 && minArea <= maxArea && maxArea <= 1)) {
-            throw new IllegalArgumentException("crop area must satisfy 0 < min-area <= max-area <= 1, got " + minArea + ", " + maxArea);
+            throw new IllegalArgumentException("--augment.min-area and --augment.max-area must satisfy 0 < min-area <= max-area <= 1, got " + minArea + ", " + maxArea);
         }
         if (!(minAspect > 0 && minAspect <= maxAspect)) {
-            throw new IllegalArgumentException("aspect ratio range must satisfy 0 < min <= max, got " + minAspect + ", " + maxAspect);
+            throw new IllegalArgumentException("--augment.min-aspect and --augment.max-aspect must satisfy 0 < min-aspect <= max-aspect, got " + minAspect + ", " + maxAspect);
         }
         for (double d : new double[] {brightness, contrast, saturation}) {
             if (!(d >= 0 && d < 1)) {
-                throw new IllegalArgumentException("photometric distortions must be in [0, 1), got " + d);
+                throw new IllegalArgumentException("--augment.brightness, --augment.contrast and --augment.saturation must be in [0, 1), got " + d);
             }
         }
     }

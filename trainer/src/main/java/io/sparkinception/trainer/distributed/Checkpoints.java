@@ -2,7 +2,7 @@ package io.sparkinception.trainer.distributed;
 
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
-import java.io.ByteArrayInputStream;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -255,8 +255,8 @@ public final class Checkpoints {
         }
         ComputationGraph saved;
         try {
-            saved = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(content.get("model.zip")), true);
-        } catch (IOException | RuntimeException e) {
+            saved = SafeModelLoader.restore(base + "/model.zip", content.get("model.zip"), true);
+        } catch (RuntimeException e) {
             throw new IOException("model.zip does not restore: " + e, e);
         }
         float[] ema = sj.hasEma() ? fromBytes(content.get("ema.bin")) : null;

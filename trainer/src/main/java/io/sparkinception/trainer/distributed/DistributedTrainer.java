@@ -6,6 +6,7 @@ import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.output.OutputDirectory;
 import io.sparkinception.trainer.zoo.InceptionZoo;
 import io.sparkinception.trainer.zoo.InferenceExport;
 import io.sparkinception.trainer.zoo.ModelSpec;
@@ -80,13 +81,11 @@ public final class DistributedTrainer {
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         String data = files.qualifyDir(cfg.data());
         String out = files.qualifyDir(cfg.output());
+        checkOutput(files, cfg, out);
         DatasetMetadata metadata = MetadataIO.read(files, data);
+        TrainPreflight.checkModel(cfg, metadata, data);
         DatasetMetadata.Spec spec = metadata.spec();
         Checkpoints checkpoints = new Checkpoints(files, out);
-        if (!cfg.resume() && checkpoints.exist()) {
-            throw new IllegalArgumentException("output " + out + " already holds a training run; pass --resume to continue it"
-                    + " or choose another --output");
-        }
         if (!files.exists(data + "/train")) {
             throw new IllegalArgumentException(data + " has no train/ split to train on");
         }
@@ -108,6 +107,8 @@ public final class DistributedTrainer {
         }).collect();
         int maxSize = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         int minSize = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+        // The jobs checked this against metadata.json before Spark; here against the examples actually loaded.
+        TrainPreflight.checkWorkers(cfg, sizes.stream().mapToLong(Integer::longValue).sum(), workers);
         if (minSize == 0) {
             throw new IllegalArgumentException("the training split has " + sizes.stream().mapToInt(Integer::intValue).sum()
                     + " examples, too few for " + workers + " workers");
@@ -317,6 +318,26 @@ public final class DistributedTrainer {
         var view = PartitionTrainer.updaterView(g);
         if (view != null && view.length() > 0) {
             view.assign(Nd4j.create(before.updaterState(), view.shape()));
+        }
+    }
+
+    /**
+     * The output may be absent, empty, or an earlier train run; an earlier run is continued only with
+     * {@code --resume}. Anything else is refused before any work ({@link OutputDirectory}).
+     *
+     * @param out the qualified output directory
+     */
+    public static void checkOutput(HadoopFiles files, TrainConfig cfg, String out) {
+        OutputDirectory.requireOwn(files, out, OutputDirectory.Kind.TRAIN);
+        boolean hasCheckpoints;
+        try {
+            hasCheckpoints = new Checkpoints(files, out).exist();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + out + "/checkpoints: " + e.getMessage(), e);
+        }
+        if (!cfg.resume() && hasCheckpoints) {
+            throw new IllegalArgumentException("--output " + out + " already holds a training run; pass --resume to continue"
+                    + " it or choose another --output");
         }
     }
 

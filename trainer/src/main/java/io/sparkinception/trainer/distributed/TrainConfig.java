@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.sparkinception.config.Settings;
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.zoo.ModelFamily;
+import io.sparkinception.trainer.zoo.ModelSpec;
 import io.sparkinception.trainer.zoo.TrainingRecipe;
 import java.io.Serializable;
 import java.util.Map;
@@ -27,34 +28,44 @@ public record TrainConfig(String data, String output, ModelFamily family, double
     public static final String NAMESPACE = "spark-inception.train";
 
     public TrainConfig {
-        require(data != null && !data.isBlank(), "data is required: the output directory of preprocess");
-        require(output != null && !output.isBlank(), "output is required: the directory to write models and metrics to");
-        require(epochs >= 1, "epochs must be >= 1, got " + epochs);
-        require(maxRounds >= 0, "max-rounds must be >= 0 (0: no limit), got " + maxRounds);
-        require(workers >= 0, "workers must be >= 0 (0: spark.default.parallelism), got " + workers);
-        require(batchSizePerWorker >= 1, "batch-size-per-worker must be >= 1, got " + batchSizePerWorker);
-        require(averagingFrequency >= 1, "averaging-frequency must be >= 1, got " + averagingFrequency);
-        require(aggregationDepth >= 1, "aggregation-depth must be >= 1, got " + aggregationDepth);
-        require(prefetch >= 0, "prefetch must be >= 0, got " + prefetch);
-        require(checkpointEvery >= 1, "checkpoint-every must be >= 1, got " + checkpointEvery);
-        require(learningRate >= 0, "learning-rate must be >= 0 (0: the recipe's), got " + learningRate);
-        require(lrDecayFactor >= 0 && lrDecayFactor <= 1, "lr-decay-factor must be in [0, 1] (0: the recipe's), got " + lrDecayFactor);
-        require(lrDecayEpochs >= 0, "lr-decay-epochs must be >= 0, got " + lrDecayEpochs);
-        require(emaDecay >= 0 && emaDecay < 1, "ema-decay must be in [0, 1) (0: off), got " + emaDecay);
-        require(samplingSeed >= -1, "sampling-seed must be -1 (use seed) or >= 0, got " + samplingSeed);
-        require(evalData != null, "eval-data must be a path or empty");
-        require(onDivergence != null, "on-divergence must be stop or skip-round-and-halve-lr");
-        require(kernels != null, "kernels must be onednn or builtin");
-        require(validateEveryEpochs >= 0, "validate-every-epochs must be >= 0, got " + validateEveryEpochs);
-        require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1), "label-smoothing must be -1 or in [0, 1), got " + labelSmoothing);
-        require(gradientClip == -1 || gradientClip >= 0, "gradient-clip must be -1 or >= 0, got " + gradientClip);
-        require(weightDecay == -1 || weightDecay >= 0, "weight-decay must be -1 or >= 0, got " + weightDecay);
+        // Messages name the flag (every key is one): the user typed --width, not widthMultiplier.
+        require(data != null && !data.isBlank(), "--data is required: the output directory of preprocess");
+        require(output != null && !output.isBlank(), "--output is required: the directory to write models and metrics to");
+        require(family != null, "--family is required; known: " + String.join(", ", ModelFamily.ids()));
+        require(width > 0 && width <= ModelSpec.MAX_WIDTH_MULTIPLIER, "--width must be in (0, "
+                + fmt(ModelSpec.MAX_WIDTH_MULTIPLIER) + "], got " + fmt(width));
+        require(minFilters >= 1, "--min-filters must be >= 1, got " + minFilters);
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(maxRounds >= 0, "--max-rounds must be >= 0 (0: no limit), got " + maxRounds);
+        require(workers >= 0, "--workers must be >= 0 (0: spark.default.parallelism), got " + workers);
+        require(batchSizePerWorker >= 1, "--batch-size-per-worker must be >= 1, got " + batchSizePerWorker);
+        require(averagingFrequency >= 1, "--averaging-frequency must be >= 1, got " + averagingFrequency);
+        require(aggregationDepth >= 1, "--aggregation-depth must be >= 1, got " + aggregationDepth);
+        require(prefetch >= 0, "--prefetch must be >= 0, got " + prefetch);
+        require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
+        require(learningRate >= 0 && Double.isFinite(learningRate),
+                "--learning-rate must be > 0 and finite (0: the recipe's), got " + fmt(learningRate));
+        require(lrDecayFactor >= 0 && lrDecayFactor <= 1, "--lr-decay-factor must be in (0, 1] (0: the recipe's), got "
+                + fmt(lrDecayFactor));
+        require(lrDecayEpochs >= 0, "--lr-decay-epochs must be >= 1 (0: the recipe's), got " + lrDecayEpochs);
+        require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1) (0: off), got " + fmt(emaDecay));
+        require(samplingSeed >= -1, "--sampling-seed must be -1 (use --seed) or >= 0, got " + samplingSeed);
+        require(evalData != null, "--eval-data must be a path or empty");
+        require(validateEveryEpochs >= 0, "--validate-every-epochs must be >= 0 (0: never), got " + validateEveryEpochs);
+        require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1),
+                "--label-smoothing must be -1 (the recipe's) or in [0, 1), got " + fmt(labelSmoothing));
+        require(gradientClip == -1 || (gradientClip >= 0 && Double.isFinite(gradientClip)),
+                "--gradient-clip must be -1 (the recipe's), 0 (off) or > 0, got " + fmt(gradientClip));
+        require(weightDecay == -1 || (weightDecay >= 0 && Double.isFinite(weightDecay)),
+                "--weight-decay must be -1 (the family's) or >= 0, got " + fmt(weightDecay));
+        require(onDivergence != null, "--on-divergence must be stop or skip-round-and-halve-lr");
+        require(kernels != null, "--kernels must be onednn or builtin");
         require(batchNormDecay == -1 || (batchNormDecay > 0 && batchNormDecay < 1),
-                "batch-norm-decay must be -1 or in (0, 1), got " + batchNormDecay);
+                "--batch-norm-decay must be -1 (the family's) or in (0, 1), got " + fmt(batchNormDecay));
         try {
             StorageLevel.fromString(storageLevel);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown storage-level '" + storageLevel
+            throw new IllegalArgumentException("unknown --storage-level '" + storageLevel
                     + "' (e.g. MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY)");
         }
         TrainingRecipe.of(recipe);
@@ -75,6 +86,11 @@ public record TrainConfig(String data, String output, ModelFamily family, double
             c = c.withValue(e.getKey(), com.typesafe.config.ConfigValueFactory.fromAnyRef(e.getValue()));
         }
         return from(c);
+    }
+
+    /** A number as users write it: {@code 4}, not {@code 4.0}. */
+    static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static void require(boolean ok, String message) {

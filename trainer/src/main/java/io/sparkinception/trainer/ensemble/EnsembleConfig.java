@@ -4,7 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparkinception.config.Settings;
+import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.distributed.TrainPreflight;
 import io.sparkinception.trainer.zoo.ModelFamily;
+import io.sparkinception.trainer.zoo.ModelSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +27,36 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
-        require(data != null && !data.isBlank(), "data is required: the output directory of preprocess");
-        require(output != null && !output.isBlank(), "output is required: the directory for the members and ensemble.json");
-        require(members >= 1 && members <= 64, "members must be in 1..64, got " + members);
-        require(wideMembers >= 0 && wideMembers <= members, "wide-members must be in 0..members, got " + wideMembers);
-        require(wideWidth > 0, "wide-width must be > 0, got " + wideWidth);
-        require(concurrent >= 1, "concurrent must be >= 1, got " + concurrent);
+        require(data != null && !data.isBlank(), "--data is required: the output directory of preprocess");
+        require(output != null && !output.isBlank(), "--output is required: the directory for the members and ensemble.json");
+        require(members >= 1 && members <= 64, "--members must be in 1..64, got " + members);
+        require(wideMembers >= 0 && wideMembers <= members, "--wide-members must be in 0..--members (" + members + "), got "
+                + wideMembers);
+        require(wideWidth > 0 && Double.isFinite(wideWidth), "--wide-width must be > 0, got " + wideWidth);
+        require(concurrent >= 1, "--concurrent must be >= 1, got " + concurrent);
         families = List.copyOf(families);
+    }
+
+    /**
+     * The checks of the members against the data, before any Spark job: every member's width (the wide ones are
+     * {@code --width x --wide-width}) and family fit, and each member's training settings pass
+     * {@link TrainPreflight#check}. Pure: a function of the settings and the data's metadata.
+     */
+    public void check(TrainConfig base, DatasetMetadata metadata, String dataDir) {
+        double widest = wideMembers > 0 ? base.width() * wideWidth : base.width();
+        if (widest > ModelSpec.MAX_WIDTH_MULTIPLIER) {
+            throw new IllegalArgumentException("--wide-width " + wideWidth + " makes the wide members " + widest
+                    + " wide (--width " + base.width() + " x --wide-width " + wideWidth + "); the largest width is "
+                    + ModelSpec.MAX_WIDTH_MULTIPLIER);
+        }
+        for (EnsembleMember m : EnsembleMember.plan(this, base)) {
+            TrainConfig member = m.trainConfig(base, base.data(), base.output() + "/" + m.name(), false);
+            try {
+                TrainPreflight.check(member, metadata, dataDir);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(m.name() + " (" + m.family() + "): " + e.getMessage(), e);
+            }
+        }
     }
 
     private static void require(boolean ok, String message) {

@@ -8,6 +8,7 @@ import io.sparkinception.trainer.distributed.Checkpoints;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
 import io.sparkinception.trainer.distributed.TrainConfig;
 import io.sparkinception.trainer.distributed.TrainingDivergedException;
+import io.sparkinception.trainer.output.OutputDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -50,7 +51,9 @@ public final class EnsembleTrainer {
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         String out = files.qualifyDir(ens.output());
         String data = files.qualifyDir(ens.data());
+        OutputDirectory.requireOwn(files, out, OutputDirectory.Kind.ENSEMBLE);
         DatasetMetadata metadata = MetadataIO.read(files, data);
+        ens.check(base, metadata, data);
         String settings = "ensemble {\n" + ens.rendered() + "}\ntrain {\n" + base.with(Map.of("data", data, "output", out,
                 "resume", "false")).rendered() + "}\n";
         String settingsPath = out + "/ensemble.conf";

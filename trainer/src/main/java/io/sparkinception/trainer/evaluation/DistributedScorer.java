@@ -1,10 +1,9 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.distributed.Example;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -15,7 +14,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -64,7 +62,7 @@ public final class DistributedScorer {
     /** The settings a partition needs (plain values). */
     public record Settings(List<String> names, List<CropPolicy> policies, CropPolicy detail, CropReduction reduction,
                            int numClasses, int channels, int size, int batchSize, int samplesPerClass,
-                           int missesPerPair, boolean mirrors) implements Serializable {
+                           int missesPerPair, boolean mirrors, Kernels kernels) implements Serializable {
 
         /** The crops of one stored image under a policy: all of them, or without the mirrored ones. */
         public List<Crop> crops(CropPolicy policy, float[] chw) {
@@ -121,7 +119,7 @@ public final class DistributedScorer {
         double[][][][] probs = new double[nm][np][n][];
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (int m = 0; m < nm; m++) {
-            ComputationGraph g = restore(models.get(m));
+            ComputationGraph g = SafeModelLoader.restore(models.get(m), false, s.kernels());
             for (int p = 0; p < np; p++) {
                 long t0 = System.nanoTime();
                 probs[m][p] = scorePolicy(g, ex, s.policies().get(p), s);
@@ -256,14 +254,6 @@ public final class DistributedScorer {
                 p[k] = flat[i * c + k];
             }
             perExample.get(owner[i]).add(p);
-        }
-    }
-
-    static ComputationGraph restore(byte[] model) {
-        try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a model", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
@@ -17,23 +18,34 @@ import java.util.Map;
 public record EvaluateConfig(String model, String report, String data, String split, String format, String input,
                              String imagesRoot, String classNames, List<CropPolicy> crops, String members,
                              CropReduction reduction, boolean mirrorCrops, ModelSet.Weights weights, int batchSize, int workers,
-                             int confusedPairs, int examplesPerPair, String rendered) implements Serializable {
+                             int confusedPairs, int examplesPerPair, boolean overwrite, Kernels kernels, String rendered)
+        implements Serializable {
     public static final String NAMESPACE = "spark-inception.evaluate";
 
     public EvaluateConfig {
-        require(model != null && !model.isBlank(), "model is required: a train or ensemble output directory");
-        require(report != null && !report.isBlank(), "report is required: the directory to write the report to");
+        require(model != null && !model.isBlank(), "--model is required: a train or ensemble output directory");
+        require(report != null && !report.isBlank(), "--report is required: the directory to write the report to");
         boolean raw = !input.isBlank() || !format.isBlank();
         require(data.isBlank() != !raw, "give either --data DIR (preprocessed shards) or --format F --input PATH"
                 + " (raw annotated images), not both and not neither");
         require(!raw || (!format.isBlank() && !input.isBlank()), "raw input needs both --format and --input");
-        require(!crops.isEmpty(), "crops must list at least one of 1, 10, 144");
-        require(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
-        require(workers >= 0, "workers must be >= 0, got " + workers);
-        require(confusedPairs >= 0 && examplesPerPair >= 0, "confused-pairs and examples-per-pair must be >= 0");
+        require(!crops.isEmpty(), "--crops must list at least one of 1, 10, 144");
+        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        require(workers >= 0, "--workers must be >= 0 (0: spark.default.parallelism), got " + workers);
+        require(confusedPairs >= 0 && examplesPerPair >= 0, "--confused-pairs and --examples-per-pair must be >= 0, got "
+                + confusedPairs + " and " + examplesPerPair);
         require(split.isEmpty() || List.of("train", "val", "test").contains(split),
-                "split must be empty (auto), train, val or test, got '" + split + "'");
+                "--split must be empty (auto), train, val or test, got '" + split + "'");
+        ModelSet.checkMembers(members);
         crops = List.copyOf(crops);
+    }
+
+    private static CropReduction cropReduction(String name) {
+        try {
+            return CropReduction.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--crop-reduction: " + e.getMessage(), e);
+        }
     }
 
     private static void require(boolean ok, String message) {
@@ -60,7 +72,12 @@ public record EvaluateConfig(String model, String report, String data, String sp
             List<CropPolicy> crops = new ArrayList<>();
             for (String s : c.getString("crops").split(",")) {
                 if (!s.isBlank()) {
-                    CropPolicy p = CropPolicy.of(s.trim());
+                    CropPolicy p;
+                    try {
+                        p = CropPolicy.of(s.trim());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--crops: " + e.getMessage(), e);
+                    }
                     if (!crops.contains(p)) {
                         crops.add(p);
                     }
@@ -69,9 +86,9 @@ public record EvaluateConfig(String model, String report, String data, String sp
             crops.sort(java.util.Comparator.comparingInt(CropPolicy::nominalCrops));
             return new EvaluateConfig(c.getString("model"), c.getString("report"), c.getString("data"),
                     c.getString("split"), c.getString("format"), c.getString("input"), c.getString("images-root"),
-                    c.getString("class-names"), crops, c.getString("members"), CropReduction.of(c.getString("crop-reduction")), c.getBoolean("mirror-crops"),
+                    c.getString("class-names"), crops, c.getString("members"), cropReduction(c.getString("crop-reduction")), c.getBoolean("mirror-crops"),
                     ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("workers"),
-                    c.getInt("confused-pairs"), c.getInt("examples-per-pair"),
+                    c.getInt("confused-pairs"), c.getInt("examples-per-pair"), c.getBoolean("overwrite"), Kernels.of(c.getString("kernels"), "--kernels"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

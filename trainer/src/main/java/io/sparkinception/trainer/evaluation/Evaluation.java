@@ -14,6 +14,7 @@ import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.distributed.EvalData;
 import io.sparkinception.trainer.distributed.Example;
 import io.sparkinception.trainer.distributed.TrainingData;
+import io.sparkinception.trainer.output.OutputDirectory;
 import io.sparkinception.trainer.report.ReportInput;
 import io.sparkinception.trainer.report.ReportWriter;
 import java.io.IOException;
@@ -48,15 +49,30 @@ public final class Evaluation {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        Path report = localDir(cfg.report());
+        Path finalReport = checkReport(cfg);
+        HadoopFiles local = HadoopFiles.local();
         ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
+        // Written next to the report and swapped in only when complete: a failing rerun leaves the old report.
+        try (OutputDirectory.Staging staging = OutputDirectory.Staging.of(local, uri(finalReport), List.of())) {
+            Path report = Path.of(java.net.URI.create(staging.dir()));
+            Result r = run(spark, cfg, log, jsc, files, models, report, finalReport, start);
+            staging.commit();
+            log.printf(Locale.ROOT, "evaluate: report %s%n", finalReport.resolve("report.html"));
+            return r;
+        }
+    }
+
+    private static Result run(SparkSession spark, EvaluateConfig cfg, PrintStream log, JavaSparkContext jsc, HadoopFiles files,
+                              ModelSet models, Path report, Path finalReport, long start) throws IOException {
         DatasetMetadata trained = models.metadata();
         log.printf(Locale.ROOT, "evaluate: %d model(s) from %s (%s weights); crops %s%n", models.members().size(),
                 models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), cfg.crops().stream().map(CropPolicy::id).toList());
 
         String dataDir;
+        String shownDataDir = null;
         if (cfg.rawInput()) {
             dataDir = report.resolve("preprocessed").toUri().toString();
+            shownDataDir = finalReport.resolve("preprocessed").toUri().toString();
             String spec = models.members().get(0).dir() + "/metadata.json";
             log.println("evaluate: preprocessing " + cfg.input() + " with the models' spec (" + spec + ") -> " + dataDir);
             SourceSpec source = new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(), cfg.imagesRoot(),
@@ -82,7 +98,7 @@ public final class Evaluation {
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
         DistributedScorer.Settings settings = new DistributedScorer.Settings(names, cfg.crops(), cfg.detailPolicy(),
                 cfg.reduction(), trained.classes().size(), spec.channels(), spec.imageSize(), cfg.batchSize(),
-                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.mirrorCrops());
+                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.mirrorCrops(), cfg.kernels());
         int passes = cfg.crops().stream().mapToInt(settings::forwardPasses).sum();
         jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
                 names.size(), passes));
@@ -124,14 +140,14 @@ public final class Evaluation {
                     String.format(Locale.ROOT, "%.2f %%", 100 * r.top1Error()), String.format(Locale.ROOT, "%.2f %%", 100 * r.top5Error())));
         }
 
-        ReportInput input = ReportBuilder.build(files, cfg, models, trained, dataDir, split, metrics, outcome, table, spark.version());
+        ReportInput input = ReportBuilder.build(files, cfg, models, trained, shownDataDir != null ? shownDataDir : dataDir,
+                split, metrics, outcome, table, spark.version());
         Files.createDirectories(report);
         ReportWriter.write(input, report);
         Files.writeString(report.resolve("predictions.csv"), predictionsCsv(outcome.predictions(), trained));
         Files.writeString(report.resolve("cost.csv"), costCsv(outcome, cfg, names, settings));
-        log.printf(Locale.ROOT, "evaluate: done in %s; report %s%n", ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9),
-                report.resolve("report.html"));
-        return new Result(report, table, metrics, outcome.predictions(), best, outcome.examples());
+        log.printf(Locale.ROOT, "evaluate: done in %s%n", ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9));
+        return new Result(finalReport, table, metrics, outcome.predictions(), best, outcome.examples());
     }
 
     static String predictionsCsv(List<DistributedScorer.Prediction> preds, DatasetMetadata m) {
@@ -177,6 +193,22 @@ public final class Evaluation {
             }
         }
         throw new IllegalArgumentException(dir + " has no test/, val/ or train/ split");
+    }
+
+    /**
+     * The report directory, refused (before any work) when it exists and is not an earlier report, or is a
+     * finished one and {@code --overwrite} is not set.
+     */
+    public static Path checkReport(EvaluateConfig cfg) {
+        Path report = localDir(cfg.report());
+        OutputDirectory.requireReplaceable(HadoopFiles.local(), uri(report), OutputDirectory.Kind.EVALUATE, cfg.overwrite());
+        return report;
+    }
+
+    /** A local directory as a {@code file:} URI without a trailing slash (HadoopFiles' form). */
+    static String uri(Path dir) {
+        String u = dir.toUri().toString();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 
     /** The report is written by the driver with java.nio: it must be a local path. */

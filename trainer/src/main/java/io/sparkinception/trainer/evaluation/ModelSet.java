@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
             return switch (s) {
                 case "final" -> FINAL;
                 case "ema" -> EMA;
-                default -> throw new IllegalArgumentException("weights must be final or ema, got '" + s + "'");
+                default -> throw new IllegalArgumentException("--weights must be final or ema, got '" + s + "'");
             };
         }
     }
@@ -52,6 +53,25 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
             Object w = summary.get("width");
             return w instanceof Number n ? n.doubleValue() : Double.NaN;
         }
+    }
+
+    /**
+     * Checks a {@code --members} value without the models: {@code all} (returns 0) or a number >= 1 (returned).
+     */
+    public static int checkMembers(String members) {
+        if (members.trim().equals("all")) {
+            return 0;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(members.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--members must be all or a number, got '" + members + "'");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("--members must be all or >= 1, got " + n);
+        }
+        return n;
     }
 
     /**
@@ -77,16 +97,11 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
             throw new IllegalArgumentException("model " + root + " is neither a train output (summary.json) nor an"
                     + " ensemble output (ensemble.json)");
         }
-        int n = names.size();
-        if (!members.equals("all")) {
-            try {
-                n = Integer.parseInt(members.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("members must be all or a number, got '" + members + "'");
-            }
-            if (n < 1 || n > names.size()) {
-                throw new IllegalArgumentException("members must be in 1.." + names.size() + " for " + root + ", got " + n);
-            }
+        int n = checkMembers(members);
+        if (n == 0) {
+            n = names.size();
+        } else if (n > names.size()) {
+            throw new IllegalArgumentException("--members must be in 1.." + names.size() + " (or all) for " + root + ", got " + n);
         }
         List<Member> out = new ArrayList<>();
         DatasetMetadata metadata = null;
@@ -111,7 +126,11 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(d + "/summary.json"), LinkedHashMap.class);
-            out.add(new Member(names.get(i), d, files.readBytes(d + "/" + weights.file), summary));
+            String file = d + "/" + weights.file;
+            byte[] model = files.readBytes(file);
+            // Checked once here, on the driver, before any Spark job: a broken or tampered file fails with its path.
+            SafeModelLoader.validate(file, model);
+            out.add(new Member(names.get(i), d, model, summary));
         }
         return new ModelSet(root, ensemble, List.copyOf(out), metadata);
     }

@@ -23,7 +23,7 @@ public record KernelReport(String requested, String effective, Map<String, Map<S
 
     public KernelReport {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
-        layers.forEach((k, v) -> copy.put(k, Map.copyOf(new TreeMap<>(v))));
+        (layers == null ? Map.<String, Map<String, Integer>>of() : layers).forEach((k, v) -> copy.put(k, Map.copyOf(new TreeMap<>(v))));
         layers = java.util.Collections.unmodifiableMap(copy);
     }
 

@@ -1,11 +1,13 @@
 package io.sparkinception.trainer.ml;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ShardSchema;
 import io.sparkinception.trainer.distributed.DistributedTrainer;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -63,6 +65,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
     private final IntParam batchSize;
+    private final Param<String> kernels;
 
     InceptionClassificationModel(String uid, byte[] network, DatasetMetadata metadata, DistributedTrainer.Summary summary,
                                  String trainConf) {
@@ -78,7 +81,30 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
                 ParamValidators.gtEq(1));
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");
+        kernels = new Param<>(this, "kernels", "CPU kernels of the scoring network: onednn | builtin (see train's kernels)",
+                (String v) -> {
+                    try {
+                        Kernels.of(v);
+                        return true;
+                    } catch (IllegalArgumentException e) {
+                        return false;
+                    }
+                });
         setDefault(batchSize, 64);
+        setDefault(kernels, Kernels.ONEDNN.id());
+    }
+
+    public Param<String> kernels() {
+        return kernels;
+    }
+
+    public Kernels getKernels() {
+        return Kernels.of(getOrDefault(kernels));
+    }
+
+    public InceptionClassificationModel setKernels(String value) {
+        set(kernels, value);
+        return this;
     }
 
     /**
@@ -96,7 +122,9 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
         DatasetMetadata metadata = MetadataIO.read(files, dir);
         DistributedTrainer.Summary summary = MetadataIO.mapper().readValue(files.readText(dir + "/" + SUMMARY),
                 DistributedTrainer.Summary.class);
-        return new InceptionClassificationModel(uid, files.readBytes(dir + "/" + NETWORK), metadata, summary,
+        byte[] network = files.readBytes(dir + "/" + NETWORK);
+        SafeModelLoader.validate(dir + "/" + NETWORK, network);
+        return new InceptionClassificationModel(uid, network, metadata, summary,
                 files.readText(dir + "/" + TRAIN_CONF));
     }
 
@@ -224,7 +252,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         Broadcast<byte[]> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()).broadcast(network);
-        return df.mapPartitions(new PartitionScorer(bc, InferenceNetworks.key(network), metadata.spec(), getBatchSize()),
+        return df.mapPartitions(new PartitionScorer(bc, InferenceNetworks.key(network), metadata.spec(), getBatchSize(), getKernels()),
                 Encoders.row(out));
     }
 

@@ -1,8 +1,7 @@
 package io.sparkinception.trainer.ml;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.sparkinception.trainer.kernels.Kernels;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -12,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Inference networks restored once per executor JVM and reused by later partitions and later
@@ -36,17 +34,17 @@ public final class InferenceNetworks {
     }
 
     /** A network for {@code key}, restored from {@code modelBytes} only when no idle one is cached. */
-    public static ComputationGraph borrow(String key, byte[] modelBytes) {
-        ComputationGraph g = POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).poll();
+    public static ComputationGraph borrow(String key, byte[] modelBytes, Kernels kernels) {
+        ComputationGraph g = POOLS.computeIfAbsent(key + "/" + kernels.id(), k -> new ConcurrentLinkedQueue<>()).poll();
         if (g == null) {
-            g = restore(modelBytes);
+            g = SafeModelLoader.restore(modelBytes, false, kernels);
             RESTORED.incrementAndGet();
         }
         return g;
     }
 
-    public static void release(String key, ComputationGraph g) {
-        POOLS.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>()).add(g);
+    public static void release(String key, Kernels kernels, ComputationGraph g) {
+        POOLS.computeIfAbsent(key + "/" + kernels.id(), k -> new ConcurrentLinkedQueue<>()).add(g);
     }
 
     /** Networks restored in this JVM so far (tests check that partitions reuse them). */
@@ -54,12 +52,8 @@ public final class InferenceNetworks {
         return RESTORED.get();
     }
 
-    /** A fresh network from ModelSerializer bytes (without updater state). */
+    /** A fresh network from ModelSerializer bytes (without updater state), through {@link SafeModelLoader}. */
     public static ComputationGraph restore(byte[] modelBytes) {
-        try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(modelBytes), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot restore the inference network: " + e.getMessage(), e);
-        }
+        return SafeModelLoader.restore(modelBytes, false);
     }
 }

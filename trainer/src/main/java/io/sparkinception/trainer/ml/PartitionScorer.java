@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.ml;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.spark.ShardSchema;
 import java.util.ArrayList;
@@ -28,8 +29,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final String key;
     private final DatasetMetadata.Spec spec;
     private final int batchSize;
+    private final Kernels kernels;
 
-    PartitionScorer(Broadcast<byte[]> model, String key, DatasetMetadata.Spec spec, int batchSize) {
+    PartitionScorer(Broadcast<byte[]> model, String key, DatasetMetadata.Spec spec, int batchSize, Kernels kernels) {
+        this.kernels = kernels;
         this.model = model;
         this.key = key;
         this.spec = spec;
@@ -41,13 +44,13 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return rows;
         }
-        ComputationGraph g = InferenceNetworks.borrow(key, model.value());
+        ComputationGraph g = InferenceNetworks.borrow(key, model.value(), kernels);
         TaskContext task = TaskContext.get();
         boolean[] released = {false};
         Runnable release = () -> {
             if (!released[0]) {
                 released[0] = true;
-                InferenceNetworks.release(key, g);
+                InferenceNetworks.release(key, kernels, g);
             }
         };
         if (task != null) {

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.evaluation.TopK;
 import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.annotations.SkipReason;
@@ -10,17 +11,16 @@ import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.trainer.evaluation.CropPolicy;
 import io.sparkinception.trainer.evaluation.CropReduction;
 import io.sparkinception.trainer.evaluation.DistributedScorer;
-import java.io.ByteArrayInputStream;
+import io.sparkinception.trainer.zoo.SafeModelLoader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Executor side of {@code predict}: reads and decodes each image of a partition once, prepares its boxes with
@@ -39,11 +39,12 @@ final class PartitionPredictor implements Serializable {
     /** Crops prepared before a scoring pass: bounds the memory of a partition whatever its size. */
     private final int chunk;
 
-    PartitionPredictor(CropPreparer preparer, ImageSource images, List<String> memberNames, int numClasses, int batchSize) {
+    PartitionPredictor(CropPreparer preparer, ImageSource images, List<String> memberNames, int numClasses, int batchSize,
+                       Kernels kernels) {
         this.preparer = preparer;
         this.images = images;
         this.settings = new DistributedScorer.Settings(List.copyOf(memberNames), List.of(POLICY), POLICY,
-                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0, true);
+                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0, true, kernels);
         this.chunk = Math.max(4 * batchSize, 64);
     }
 
@@ -99,7 +100,7 @@ final class PartitionPredictor implements Serializable {
                 }
                 if (!crops.isEmpty()) {
                     if (graphs == null) {
-                        graphs = models.stream().map(PartitionPredictor::restore).toList();
+                        graphs = models.stream().map(m -> SafeModelLoader.restore(m, false, settings.kernels())).toList();
                     }
                     double[][] probs = DistributedScorer.averageProbabilities(graphs, crops, POLICY, settings);
                     for (int i = 0; i < probs.length; i++) {
@@ -122,13 +123,5 @@ final class PartitionPredictor implements Serializable {
 
     private static PredictOutcome skip(PredictItem item, SkipReason reason, String detail) {
         return PredictOutcome.skipped(item.seq(), item.path(), new Skipped(item.id(), item.location(), reason, detail));
-    }
-
-    static ComputationGraph restore(byte[] model) {
-        try {
-            return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(model), false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a model", e);
-        }
     }
 }

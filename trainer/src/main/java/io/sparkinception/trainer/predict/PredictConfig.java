@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.trainer.kernels.Kernels;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
@@ -16,19 +17,20 @@ import java.util.Map;
  */
 public record PredictConfig(String model, String output, String format, String input, String imagesRoot,
                             String images, String members, ModelSet.Weights weights, int batchSize, int partitions,
-                            boolean overwrite, String rendered) implements Serializable {
+                            boolean overwrite, Kernels kernels, String rendered) implements Serializable {
     public static final String NAMESPACE = "spark-inception.predict";
 
     public PredictConfig {
-        require(model != null && !model.isBlank(), "model is required: a train or ensemble output directory");
-        require(output != null && !output.isBlank(), "output is required: the directory to write the predictions to");
+        require(model != null && !model.isBlank(), "--model is required: a train or ensemble output directory");
+        require(output != null && !output.isBlank(), "--output is required: the directory to write the predictions to");
         boolean annotated = !format.isBlank() || !input.isBlank();
         require(annotated != !images.isBlank(), "give either --format F --input PATH (annotated images) or"
                 + " --images DIR (a directory of images, scored whole), not both and not neither");
         require(!annotated || (!format.isBlank() && !input.isBlank()), "annotated input needs both --format and --input");
-        require(annotated || imagesRoot.isBlank(), "images-root applies to --format/--input only");
-        require(batchSize >= 1, "batch-size must be >= 1, got " + batchSize);
-        require(partitions >= 0, "partitions must be >= 0, got " + partitions);
+        require(annotated || imagesRoot.isBlank(), "--images-root applies to --format/--input only");
+        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        ModelSet.checkMembers(members);
+        require(partitions >= 0, "--partitions must be >= 0 (0: four per core), got " + partitions);
     }
 
     private static void require(boolean ok, String message) {
@@ -51,7 +53,7 @@ public record PredictConfig(String model, String output, String format, String i
             return new PredictConfig(c.getString("model"), c.getString("output"), c.getString("format"),
                     c.getString("input"), c.getString("images-root"), c.getString("images"), c.getString("members"),
                     ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("partitions"),
-                    c.getBoolean("overwrite"),
+                    c.getBoolean("overwrite"), Kernels.of(c.getString("kernels"), "--kernels"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

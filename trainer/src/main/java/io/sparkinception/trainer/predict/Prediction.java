@@ -8,6 +8,7 @@ import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.io.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.evaluation.ModelSet;
+import io.sparkinception.trainer.output.OutputDirectory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -41,7 +42,7 @@ import org.apache.spark.storage.StorageLevel;
  * a finished run). Every input record is predicted or skipped with a reason; the counts must reconcile.
  */
 public final class Prediction {
-    /** The files of a run below the output directory; {@code overwrite} replaces exactly these. */
+    /** The files of a run below the output directory; {@code overwrite} replaces exactly these (others stay). */
     static final List<String> OUTPUTS = List.of("predictions", "predictions.csv", "skipped.csv", "predict.json");
 
     private Prediction() {
@@ -63,9 +64,9 @@ public final class Prediction {
 
     public static Result run(SparkSession spark, PredictConfig cfg, PrintStream log) throws IOException {
         long start = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        String output = files.qualifyDir(cfg.output());
+        String target = files.qualifyDir(cfg.output());
+        OutputDirectory.requireReplaceable(files, target, OutputDirectory.Kind.PREDICT, cfg.overwrite());
         ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         DatasetMetadata.Spec spec = models.metadata().spec();
         List<ClassInfo> classes = models.metadata().classes();
@@ -85,10 +86,26 @@ public final class Prediction {
         log.printf(Locale.ROOT, "predict: %d input records, %d images to read, %d skipped before reading%n",
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size());
 
-        prepareOutput(files, output, cfg.overwrite());
+        // Written next to the output and swapped in only when complete: a failing rerun leaves the old outputs.
+        try (OutputDirectory.Staging staging = OutputDirectory.Staging.of(files, target, OUTPUTS)) {
+            Result r = write(spark, cfg, log, files, staging.dir(), target, models, plan, images);
+            staging.commit();
+            log.printf(Locale.ROOT, "predict: done in %s; wrote %s/predictions.csv, predictions/, skipped.csv, predict.json%n",
+                    ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), target);
+            return r;
+        }
+    }
+
+    /** Scores the plan and writes the four outputs into {@code output} (the staging directory of {@code target}). */
+    private static Result write(SparkSession spark, PredictConfig cfg, PrintStream log, HadoopFiles files, String output,
+                                String target, ModelSet models, PredictInputs.Plan plan, ImageSource images) throws IOException {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        DatasetMetadata.Spec spec = models.metadata().spec();
+        List<ClassInfo> classes = models.metadata().classes();
+        List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
         PredictTable table = new PredictTable(classes, plan.annotated());
         PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images, names, classes.size(),
-                cfg.batchSize());
+                cfg.batchSize(), cfg.kernels());
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
         Broadcast<List<byte[]>> bc = jsc.broadcast(models.members().stream().map(ModelSet.Member::model).toList());
@@ -147,7 +164,7 @@ public final class Prediction {
         skipped.sort(Comparator.comparingLong(PredictOutcome::seq));
         Map<String, Long> byReason = new TreeMap<>();
         skipped.forEach(s -> byReason.merge(s.skipped().reason().id(), 1L, Long::sum));
-        Result r = new Result(output, plan.inputRecords(), predicted, skipped.size(), byReason, labelled, correct,
+        Result r = new Result(target, plan.inputRecords(), predicted, skipped.size(), byReason, labelled, correct,
                 unknown, names);
         if (!r.reconciles()) {
             throw new IllegalStateException("counts do not reconcile: " + r.inputRecords() + " input records, "
@@ -157,8 +174,6 @@ public final class Prediction {
         files.writeAtomically(output + "/predict.json", MetadataIO.mapper().writeValueAsString(
                 summary(r, cfg, models, plan.annotated(), spark.version())));
         log.print(summaryTable(r));
-        log.printf(Locale.ROOT, "predict: done in %s; wrote %s/predictions.csv, predictions/, skipped.csv, predict.json%n",
-                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), output);
         return r;
     }
 
@@ -211,17 +226,6 @@ public final class Prediction {
                             ? " (" + r.unknownLabels() + " labels are not classes of the model)" : ""));
         }
         return sb.toString();
-    }
-
-    private static void prepareOutput(HadoopFiles files, String output, boolean overwrite) throws IOException {
-        if (files.exists(output + "/predict.json") && !overwrite) {
-            throw new IllegalArgumentException("output " + output + " already holds a finished predict run (predict.json);"
-                    + " pass --overwrite true or choose another --output");
-        }
-        for (String f : OUTPUTS) {
-            files.deleteRecursively(output + "/" + f);
-        }
-        files.mkdirs(output);
     }
 
 }

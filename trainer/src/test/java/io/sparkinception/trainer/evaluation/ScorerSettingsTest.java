@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ScorerSettingsTest {
     private static DistributedScorer.Settings settings(boolean mirrors) {
         return new DistributedScorer.Settings(List.of("m"), List.of(CropPolicy.values()), CropPolicy.FULL, CropReduction.MEAN,
-                3, 3, 12, 8, 0, 0, mirrors);
+                3, 3, 12, 8, 0, 0, mirrors, io.sparkinception.trainer.kernels.Kernels.ONEDNN);
     }
 
     @Test
