@@ -152,7 +152,8 @@ public final class HadoopFiles implements Serializable {
     }
 
     /**
-     * Writes a file so that readers never see a partial one: to a hidden temporary name first, then renamed.
+     * Writes a file so that readers never see a partial one, and a crash never leaves none: to a hidden temporary
+     * name first, then renamed over the old file ({@code FileContext} rename with {@code OVERWRITE}).
      */
     public void writeAtomically(String path, byte[] bytes) throws IOException {
         Path target = new Path(path);
@@ -160,6 +161,14 @@ public final class HadoopFiles implements Serializable {
         Path tmp = new Path(target.getParent(), "._tmp_" + target.getName());
         try (OutputStream out = fs.create(tmp, true)) {
             out.write(bytes);
+        }
+        try {
+            // Renamed over the old file in one step (atomic on HDFS and local files): never a moment without it.
+            org.apache.hadoop.fs.FileContext.getFileContext(fs.getUri(), fs.getConf())
+                    .rename(tmp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+            return;
+        } catch (UnsupportedOperationException e) {
+            // A file system without an overwriting rename (some object stores): delete, then rename.
         }
         if (fs.exists(target) && !fs.delete(target, false)) {
             throw new IOException("cannot replace " + target);

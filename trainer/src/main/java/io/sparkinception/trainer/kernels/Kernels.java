@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * ensemble, evaluate, predict, the Spark ML API and bench).
  */
 public enum Kernels {
-    /** DL4J's oneDNN layer helpers (MKLDNNConvHelper, ...), on ND4J's oneDNN binary: 3-4x faster (BENCHMARKS.md). */
+    /** DL4J's oneDNN layer helpers (MKLDNNConvHelper, ...), on ND4J's oneDNN binary: 2.1-2.6x faster training (BENCHMARKS.md). */
     ONEDNN("onednn"),
     /** DL4J's own Java implementations (im2col + GEMM for convolutions): the reference the oneDNN path is tested against. */
     BUILTIN("builtin");
