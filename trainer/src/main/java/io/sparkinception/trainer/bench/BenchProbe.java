@@ -85,7 +85,16 @@ public final class BenchProbe {
         Kernels kernels = Kernels.of(a.getOrDefault("kernels", "onednn"));
         ModelSpec spec = ModelSpec.defaults(family, classes).withInputSize(size)
                 .withWidthMultiplier(Double.parseDouble(a.getOrDefault("width", "1")));
-        ComputationGraph g = KernelRuntime.build(kernels, () -> InceptionZoo.build(spec));
+        String workspace = a.getOrDefault("workspace", "");
+        ComputationGraph g = KernelRuntime.build(kernels, () -> {
+            var conf = InceptionZoo.configure(spec).configuration();
+            if (!workspace.isEmpty()) { // ENABLED (DL4J's default) or NONE: what the workspaces cost in memory and speed
+                conf.setTrainingWorkspaceMode(org.deeplearning4j.nn.conf.WorkspaceMode.valueOf(workspace));
+            }
+            ComputationGraph n = new ComputationGraph(conf);
+            n.init();
+            return n;
+        });
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, spec.inputChannels(), size, size);
         INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
