@@ -1,5 +1,6 @@
 package io.sparkinception.jobs;
 
+import io.sparkinception.trainer.evaluation.ModelSet;
 import io.sparkinception.trainer.evaluation.EvaluateConfig;
 import io.sparkinception.trainer.evaluation.Evaluation;
 import java.io.PrintStream;
@@ -31,10 +32,10 @@ final class EvaluateJob implements Command {
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
         EvaluateConfig config = EvaluateConfig.load(args.configFile(), args.overrides());
-        Preflight.evaluate(Preflight.driverFiles(), config);
+        ModelSet models = Preflight.evaluate(Preflight.driverFiles(), config);
         SparkSession spark = Sessions.create(name());
         try {
-            Evaluation.Result r = Evaluation.run(spark, config, out);
+            Evaluation.Result r = Evaluation.run(spark, config, models, out);
             out.println("wrote " + r.report().resolve("report.html") + " (and report.json, *.csv, *.png)");
             return 0;
         } finally {

@@ -1,5 +1,6 @@
 package io.sparkinception.jobs;
 
+import io.sparkinception.trainer.evaluation.ModelSet;
 import io.sparkinception.trainer.predict.PredictConfig;
 import io.sparkinception.trainer.predict.Prediction;
 import java.io.PrintStream;
@@ -31,10 +32,10 @@ final class PredictJob implements Command {
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
         PredictConfig config = PredictConfig.load(args.configFile(), args.overrides());
-        Preflight.predict(Preflight.driverFiles(), config);
+        ModelSet models = Preflight.predict(Preflight.driverFiles(), config);
         SparkSession spark = Sessions.create(name());
         try {
-            Prediction.Result r = Prediction.run(spark, config, out);
+            Prediction.Result r = Prediction.run(spark, config, models, out);
             out.println("wrote " + r.output() + "/predictions.csv (" + r.predicted() + " predictions, " + r.skipped()
                     + " skipped)");
             return 0;

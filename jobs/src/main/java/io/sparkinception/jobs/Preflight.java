@@ -65,18 +65,21 @@ final class Preflight {
         OutputDirectory.requireOwn(files, files.qualifyDir(ens.output()), OutputDirectory.Kind.ENSEMBLE);
     }
 
-    static void evaluate(HadoopFiles files, EvaluateConfig cfg) throws IOException {
+    /** @return the models, read and validated once here; the job passes them on instead of reading them again */
+    static ModelSet evaluate(HadoopFiles files, EvaluateConfig cfg) throws IOException {
         Evaluation.checkReport(cfg);
         ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         if (!cfg.rawInput()) {
             String data = files.qualifyDir(cfg.data());
             EvalData.requireCompatible(models.metadata(), MetadataIO.read(files, data), data);
         }
+        return models;
     }
 
-    static void predict(HadoopFiles files, PredictConfig cfg) throws IOException {
+    /** @return the models, read and validated once here (see {@link #evaluate}) */
+    static ModelSet predict(HadoopFiles files, PredictConfig cfg) throws IOException {
         OutputDirectory.requireReplaceable(files, files.qualifyDir(cfg.output()), OutputDirectory.Kind.PREDICT,
                 cfg.overwrite());
-        ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
+        return ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
     }
 }

@@ -4,9 +4,6 @@ import io.sparkinception.trainer.kernels.KernelReport;
 import io.sparkinception.trainer.kernels.KernelRuntime;
 import io.sparkinception.trainer.kernels.Kernels;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,10 +57,6 @@ public final class NetworkPool {
     }
 
     static String key(String json) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DistributedTrainer.sha256(json.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -46,12 +46,17 @@ public final class Evaluation {
     }
 
     public static Result run(SparkSession spark, EvaluateConfig cfg, PrintStream log) throws IOException {
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        return run(spark, cfg, ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights()), log);
+    }
+
+    /** {@link #run(SparkSession, EvaluateConfig, PrintStream)} with the models already loaded and validated (the job's preflight). */
+    public static Result run(SparkSession spark, EvaluateConfig cfg, ModelSet models, PrintStream log) throws IOException {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         Path finalReport = checkReport(cfg);
         HadoopFiles local = HadoopFiles.local();
-        ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         // Written next to the report and swapped in only when complete: a failing rerun leaves the old report.
         try (OutputDirectory.Staging staging = OutputDirectory.Staging.of(local, uri(finalReport), List.of())) {
             Path report = Path.of(java.net.URI.create(staging.dir()));

@@ -36,7 +36,7 @@ public enum Kernels {
     }
 
     public static Kernels of(String value) {
-        return of(value, "kernels");
+        return of(value, "--kernels");
     }
 
     @Override

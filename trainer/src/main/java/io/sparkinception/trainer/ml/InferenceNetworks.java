@@ -2,9 +2,6 @@ package io.sparkinception.trainer.ml;
 
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.zoo.SafeModelLoader;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,11 +23,7 @@ public final class InferenceNetworks {
 
     /** The key of a serialized network: SHA-256 of its bytes, in hex. */
     public static String key(byte[] modelBytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(modelBytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.sparkinception.trainer.distributed.DistributedTrainer.sha256(modelBytes);
     }
 
     /** A network for {@code key}, restored from {@code modelBytes} only when no idle one is cached. */

@@ -63,11 +63,16 @@ public final class Prediction {
     }
 
     public static Result run(SparkSession spark, PredictConfig cfg, PrintStream log) throws IOException {
+        HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
+        return run(spark, cfg, ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights()), log);
+    }
+
+    /** {@link #run(SparkSession, PredictConfig, PrintStream)} with the models already loaded and validated (the job's preflight). */
+    public static Result run(SparkSession spark, PredictConfig cfg, ModelSet models, PrintStream log) throws IOException {
         long start = System.nanoTime();
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         String target = files.qualifyDir(cfg.output());
         OutputDirectory.requireReplaceable(files, target, OutputDirectory.Kind.PREDICT, cfg.overwrite());
-        ModelSet models = ModelSet.load(files, files.qualifyDir(cfg.model()), cfg.members(), cfg.weights());
         DatasetMetadata.Spec spec = models.metadata().spec();
         List<ClassInfo> classes = models.metadata().classes();
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();

@@ -94,9 +94,9 @@ class FamilyKernelsTest {
         assertTrue(onednnError <= GRADIENT_SLACK * builtinError + 1e-4, String.format(
                 "%s: oneDNN's float32 gradients are off float64 by %.2e of the largest gradient, the built-in kernels' by %.2e",
                 name, onednnError, builtinError));
-        assertEquals(0, KernelReport.of(onednn, Kernels.ONEDNN).layers().keySet().stream()
-                .filter(t -> KernelReport.of(onednn, Kernels.ONEDNN).layers().get(t).keySet().stream().anyMatch(k -> k.contains("failed")))
-                .count(), name + ": no helper failed at run time: " + KernelReport.of(onednn, Kernels.ONEDNN).summary());
+        KernelReport afterTraining = KernelReport.of(o32, Kernels.ONEDNN); // forward and backward ran on o32
+        assertTrue(afterTraining.layers().values().stream().flatMap(m -> m.keySet().stream()).noneMatch(k -> k.contains("failed")),
+                name + ": no helper failed at run time: " + afterTraining.summary());
     }
 
     @Test
