@@ -1,6 +1,6 @@
 package io.sparkinception.jobs;
 
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.sparkinception.jobs;
 
-import io.sparkinception.config.Settings;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.common.Settings;
+import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.ensemble.EnsembleConfig;
 import io.sparkinception.trainer.ensemble.EnsembleTrainer;
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package io.sparkinception.jobs;
 
 import com.typesafe.config.Config;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
@@ -9,7 +9,7 @@ import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.ensemble.EnsembleConfig;
 import io.sparkinception.trainer.ensemble.EnsembleTrainer;
 import io.sparkinception.trainer.evaluation.EvaluateConfig;

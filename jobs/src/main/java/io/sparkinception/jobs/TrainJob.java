@@ -1,7 +1,7 @@
 package io.sparkinception.jobs;
 
-import io.sparkinception.trainer.distributed.DistributedTrainer;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.DistributedTrainer;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.testing.SharedData;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

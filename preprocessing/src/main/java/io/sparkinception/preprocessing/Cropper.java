@@ -8,7 +8,7 @@ import io.sparkinception.preprocessing.image.FloatImage;
 import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.image.Resize;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

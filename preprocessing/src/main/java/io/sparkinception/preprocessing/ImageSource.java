@@ -3,7 +3,7 @@ package io.sparkinception.preprocessing;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.image.FloatImage;
 import io.sparkinception.preprocessing.image.ImageDecoder;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;

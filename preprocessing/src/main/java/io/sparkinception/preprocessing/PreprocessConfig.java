@@ -1,7 +1,7 @@
 package io.sparkinception.preprocessing;
 
 import com.typesafe.config.Config;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.testing.SharedData;
 import java.io.IOException;

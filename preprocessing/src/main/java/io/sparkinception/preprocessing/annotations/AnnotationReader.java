@@ -1,6 +1,6 @@
 package io.sparkinception.preprocessing.annotations;
 
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import java.io.IOException;
 
 /**

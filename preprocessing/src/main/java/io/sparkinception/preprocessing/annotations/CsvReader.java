@@ -1,7 +1,7 @@
 package io.sparkinception.preprocessing.annotations;
 
 import io.sparkinception.preprocessing.image.Box;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

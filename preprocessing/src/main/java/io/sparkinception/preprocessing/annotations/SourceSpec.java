@@ -54,7 +54,7 @@ public record SourceSpec(Format format, String input, String imagesRoot, String 
     }
 
     /** The same source with every path fully qualified (executors resolve relative paths against their own directories). */
-    public SourceSpec qualified(io.sparkinception.preprocessing.io.HadoopFiles files) {
+    public SourceSpec qualified(io.sparkinception.common.HadoopFiles files) {
         return new SourceSpec(format, files.qualify(input), imagesRoot.isEmpty() ? "" : files.qualify(imagesRoot),
                 classNames.isEmpty() ? "" : files.qualify(classNames), csv, vocOneBased);
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkinception.preprocessing.image.Box;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;

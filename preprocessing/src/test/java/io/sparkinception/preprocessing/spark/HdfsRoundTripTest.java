@@ -12,7 +12,7 @@ import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.image.Interpolation;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
 import io.sparkinception.testing.LocalSpark;
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.preprocessing.image.Interpolation;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.testing.SharedData;
 import java.io.PrintStream;

@@ -11,7 +11,7 @@ import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.testing.SharedData;
 import java.awt.image.BufferedImage;

@@ -2,9 +2,9 @@ package io.sparkinception.trainer.bench;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.trainer.kernels.Kernels;
-import io.sparkinception.trainer.zoo.ModelFamily;
+import io.sparkinception.trainer.models.ModelFamily;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -3,12 +3,12 @@ package io.sparkinception.trainer.ensemble;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.preprocessing.DatasetMetadata;
-import io.sparkinception.trainer.distributed.TrainConfig;
-import io.sparkinception.trainer.distributed.TrainPreflight;
-import io.sparkinception.trainer.zoo.ModelFamily;
-import io.sparkinception.trainer.zoo.ModelSpec;
+import io.sparkinception.trainer.training.TrainConfig;
+import io.sparkinception.trainer.training.TrainPreflight;
+import io.sparkinception.trainer.models.ModelFamily;
+import io.sparkinception.trainer.models.ModelSpec;
 import java.util.List;
 import java.util.Map;
 

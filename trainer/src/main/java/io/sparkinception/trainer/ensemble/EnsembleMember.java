@@ -1,7 +1,7 @@
 package io.sparkinception.trainer.ensemble;
 
-import io.sparkinception.trainer.distributed.Seeds;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.Seeds;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,13 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.CropReduction;
+
 import io.sparkinception.trainer.kernels.Kernels;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

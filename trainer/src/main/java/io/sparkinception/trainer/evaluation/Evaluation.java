@@ -1,5 +1,9 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.DistributedScorer;
+import io.sparkinception.trainer.inference.EvaluationResult;
+
 import com.typesafe.config.ConfigFactory;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
@@ -8,13 +12,13 @@ import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
-import io.sparkinception.trainer.distributed.EvalData;
-import io.sparkinception.trainer.distributed.Example;
-import io.sparkinception.trainer.distributed.TrainingData;
-import io.sparkinception.trainer.output.OutputDirectory;
+import io.sparkinception.trainer.training.EvalData;
+import io.sparkinception.trainer.training.Example;
+import io.sparkinception.trainer.training.TrainingData;
+import io.sparkinception.common.OutputDirectory;
 import io.sparkinception.trainer.report.ReportInput;
 import io.sparkinception.trainer.report.ReportWriter;
 import java.io.IOException;

@@ -1,9 +1,16 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.trainer.inference.ClassMetrics;
+import io.sparkinception.trainer.inference.ConfusedPair;
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.DistributedScorer;
+import io.sparkinception.trainer.inference.EvaluationResult;
+import io.sparkinception.trainer.inference.ReliabilityBin;
+
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
-import io.sparkinception.preprocessing.io.HadoopFiles;
-import io.sparkinception.trainer.distributed.Example;
+import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.training.Example;
 import io.sparkinception.trainer.report.ReportInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,17 +1,17 @@
 package io.sparkinception.trainer.predict;
 
 import io.sparkinception.trainer.kernels.Kernels;
-import io.sparkinception.trainer.evaluation.TopK;
+import io.sparkinception.trainer.inference.TopK;
 import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
 import io.sparkinception.preprocessing.image.Box;
 import io.sparkinception.preprocessing.image.FloatImage;
-import io.sparkinception.preprocessing.io.HadoopFiles;
-import io.sparkinception.trainer.evaluation.CropPolicy;
-import io.sparkinception.trainer.evaluation.CropReduction;
-import io.sparkinception.trainer.evaluation.DistributedScorer;
-import io.sparkinception.trainer.zoo.SafeModelLoader;
+import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.CropReduction;
+import io.sparkinception.trainer.inference.DistributedScorer;
+import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;

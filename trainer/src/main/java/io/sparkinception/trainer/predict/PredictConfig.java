@@ -4,7 +4,7 @@ import io.sparkinception.trainer.kernels.Kernels;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
-import io.sparkinception.config.Settings;
+import io.sparkinception.common.Settings;
 import io.sparkinception.trainer.evaluation.ModelSet;
 import java.io.Serializable;
 import java.util.Map;

@@ -5,7 +5,7 @@ import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

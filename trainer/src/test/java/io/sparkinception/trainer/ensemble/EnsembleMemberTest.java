@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

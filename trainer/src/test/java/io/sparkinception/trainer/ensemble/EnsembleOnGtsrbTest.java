@@ -15,7 +15,7 @@ import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.testing.SharedData;
-import io.sparkinception.trainer.distributed.TrainConfig;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +125,7 @@ class EnsembleOnGtsrbTest {
         EnsembleMember second = EnsembleMember.plan(ens2, b).get(1);
         EnsembleTrainer.run(spark, EnsembleConfig.load(null, Map.of("data", data, "output", out2, "members", "1",
                 "wide-members", "0")), b, QUIET);
-        io.sparkinception.trainer.distributed.DistributedTrainer.run(spark,
+        io.sparkinception.trainer.training.DistributedTrainer.run(spark,
                 second.trainConfig(b.with(Map.of("max-rounds", "1")), data, out2 + "/member-2", false), QUIET);
         Files.delete(Path.of(out2, "member-2", "summary.json"));
         Files.delete(Path.of(out2, "ensemble.conf"));

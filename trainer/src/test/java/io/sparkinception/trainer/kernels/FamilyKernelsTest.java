@@ -3,9 +3,9 @@ package io.sparkinception.trainer.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkinception.trainer.zoo.InceptionZoo;
-import io.sparkinception.trainer.zoo.ModelFamily;
-import io.sparkinception.trainer.zoo.ModelSpec;
+import io.sparkinception.trainer.models.InceptionZoo;
+import io.sparkinception.trainer.models.ModelFamily;
+import io.sparkinception.trainer.models.ModelSpec;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;

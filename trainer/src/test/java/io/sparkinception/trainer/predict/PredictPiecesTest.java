@@ -1,6 +1,6 @@
 package io.sparkinception.trainer.predict;
 
-import io.sparkinception.trainer.evaluation.TopK;
+import io.sparkinception.trainer.inference.TopK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

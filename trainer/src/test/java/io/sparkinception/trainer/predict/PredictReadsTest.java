@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.annotations.SkipReason;
-import io.sparkinception.preprocessing.io.HadoopFiles;
+import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.PngHeaders;
 import io.sparkinception.testing.TestImages;
 import java.net.InetSocketAddress;

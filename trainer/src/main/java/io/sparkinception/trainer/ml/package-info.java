@@ -1,7 +1,0 @@
-/**
- * The Spark ML API: {@link io.sparkinception.trainer.ml.InceptionClassifier} (an {@code Estimator} that runs the
- * project's distributed trainer on a DataFrame of preprocessed rows) and
- * {@link io.sparkinception.trainer.ml.InceptionClassificationModel} (the {@code Model} that scores such rows),
- * both with ML persistence.
- */
-package io.sparkinception.trainer.ml;

@@ -1,0 +1,39 @@
+package io.sparkinception.trainer.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScorerSettingsTest {
+    private static DistributedScorer.Settings settings(boolean mirrors) {
+        return new DistributedScorer.Settings(List.of("m"), List.of(CropPolicy.values()), CropPolicy.FULL, CropReduction.MEAN,
+                3, 3, 12, 8, 0, 0, mirrors, io.sparkinception.trainer.kernels.Kernels.ONEDNN);
+    }
+
+    @Test
+    void withoutMirrorsThe10And144PoliciesKeepTheUnmirroredHalf() {
+        float[] chw = new float[3 * 12 * 12];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = i % 17;
+        }
+        DistributedScorer.Settings with = settings(true);
+        DistributedScorer.Settings without = settings(false);
+        assertEquals(List.of(1, 10, 48), List.of(with.forwardPasses(CropPolicy.CENTER), with.forwardPasses(CropPolicy.TEN),
+                with.forwardPasses(CropPolicy.FULL)));
+        assertEquals(List.of(1, 5, 24), List.of(without.forwardPasses(CropPolicy.CENTER), without.forwardPasses(CropPolicy.TEN),
+                without.forwardPasses(CropPolicy.FULL)));
+        for (CropPolicy p : CropPolicy.values()) {
+            List<Crop> all = with.crops(p, chw);
+            List<Crop> kept = without.crops(p, chw);
+            assertEquals(with.forwardPasses(p), all.size());
+            assertEquals(without.forwardPasses(p), kept.size());
+            kept.forEach(c -> assertFalse(c.window().mirrored()));
+            // The kept crops are exactly the unmirrored ones, in order, with their weights (144: 3 each).
+            assertEquals(all.stream().filter(c -> !c.window().mirrored()).map(Crop::window).toList(),
+                    kept.stream().map(Crop::window).toList());
+            assertEquals(p.nominalCrops() / (p == CropPolicy.CENTER ? 1 : 2), kept.stream().mapToInt(Crop::weight).sum());
+        }
+    }
+}
