@@ -1,8 +1,11 @@
 package io.sparkinception.trainer.models;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -10,12 +13,12 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 
 /**
- * How a family is trained, as data: the optimizer, a step learning-rate schedule, gradient clipping and label
+ * How a family is trained, as data: the optimizer, a learning-rate schedule, gradient clipping and label
  * smoothing. The named recipes are the papers'; {@link #of(String)} looks them up by name.
  *
  * @param name           the name {@link #of(String)} knows the recipe by
  * @param optimizer      the update rule and its constants
- * @param learningRate   initial rate and step decay
+ * @param learningRate   initial rate, warm-up and decay shape (step, cosine, poly or one-cycle)
  * @param gradientClipL2 0 for none, else each layer's gradient is rescaled to this L2 norm when larger (DL4J's
  *                       {@code ClipL2PerLayer}). Deviation: the Rethinking paper (and slim's
  *                       {@code clip_gradient_norm}) clips the norm of all gradients together; DL4J has no global-norm
@@ -110,21 +113,35 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
     }
 
     /**
-     * A step schedule: {@code initial * decayFactor ^ floor(epoch / decayEveryEpochs)}.
+     * A learning-rate schedule: the initial (peak) rate, an optional linear warm-up and a {@link Decay} shape. The
+     * rate at fractional epoch {@code e} is {@code initial * warm(e) * decay.factor(e)}, with
+     * {@code warm(e) = min(1, (e + one step) / warmupEpochs)} during the warm-up (so the first step is not 0) and 1
+     * after it.
      *
-     * @param decayFactor 1 for a constant rate
+     * @param warmupEpochs 0 for none; refused with {@link Decay.OneCycle}, which is its own warm-up
      */
-    public record LearningRate(double initial, double decayFactor, int decayEveryEpochs) implements Serializable {
+    public record LearningRate(double initial, Decay decay, double warmupEpochs) implements Serializable {
+        private static final Pattern SPEC = Pattern.compile("initial=(\\S+) warmup=(\\S+) decay=([a-z-]+)\\(([^)]*)\\)");
+
         public LearningRate {
             if (!(initial > 0 && Double.isFinite(initial))) {
                 throw new IllegalArgumentException("initial learning rate must be a finite number > 0, got " + initial);
             }
-            if (!(decayFactor > 0 && decayFactor <= 1)) {
-                throw new IllegalArgumentException("learning-rate decayFactor must be in (0, 1] (1: constant), got " + decayFactor);
+            if (decay == null) {
+                throw new IllegalArgumentException("a learning rate needs a decay shape (step with factor 1 for a constant rate)");
             }
-            if (decayEveryEpochs <= 0) {
-                throw new IllegalArgumentException("decayEveryEpochs must be positive, got " + decayEveryEpochs);
+            if (!(warmupEpochs >= 0 && Double.isFinite(warmupEpochs))) {
+                throw new IllegalArgumentException("warm-up epochs must be a finite number >= 0, got " + warmupEpochs);
             }
+            if (warmupEpochs > 0 && decay instanceof Decay.OneCycle) {
+                throw new IllegalArgumentException("one-cycle has its own warm-up; leave the warm-up out (got "
+                        + warmupEpochs + " epochs)");
+            }
+        }
+
+        /** A step schedule without warm-up: {@code initial * decayFactor ^ floor(epoch / decayEveryEpochs)}. */
+        public LearningRate(double initial, double decayFactor, int decayEveryEpochs) {
+            this(initial, new Decay.Step(decayFactor, decayEveryEpochs), 0);
         }
 
         public static LearningRate constant(double value) {
@@ -132,18 +149,87 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
         }
 
         public boolean isConstant() {
-            return decayFactor == 1.0;
+            return warmupEpochs == 0 && decay instanceof Decay.Step s && s.decayFactor() == 1.0;
         }
 
-        /** The rate during the given (0-based) epoch. */
+        /** The step decay's factor; only for a {@link Decay.Step} schedule. */
+        public double decayFactor() {
+            return step().decayFactor();
+        }
+
+        /** The step decay's period in epochs; only for a {@link Decay.Step} schedule. */
+        public int decayEveryEpochs() {
+            return step().decayEveryEpochs();
+        }
+
+        private Decay.Step step() {
+            if (decay instanceof Decay.Step s) {
+                return s;
+            }
+            throw new IllegalStateException("a " + decay.name() + " schedule has no step decay factor or period");
+        }
+
+        public LearningRate withInitial(double value) {
+            return new LearningRate(value, decay, warmupEpochs);
+        }
+
+        public LearningRate withDecay(Decay value) {
+            return new LearningRate(initial, value, warmupEpochs);
+        }
+
+        public LearningRate withWarmupEpochs(double value) {
+            return new LearningRate(initial, decay, value);
+        }
+
+        /**
+         * The rate at fractional {@code epoch}, for a run whose steps each cover {@code stepEpochs} of an epoch
+         * (1 / iterations per epoch; 1 when the schedule only sees whole epochs).
+         */
+        public double at(double epoch, double stepEpochs) {
+            double warm = warmupEpochs > 0 ? Math.min(1, (epoch + stepEpochs) / warmupEpochs) : 1;
+            return initial * warm * decay.factor(epoch, warmupEpochs);
+        }
+
+        /** The rate during the given (0-based) whole epoch, as a schedule that sees only whole epochs applies it. */
         public double atEpoch(int epoch) {
-            return initial * Math.pow(decayFactor, Math.floorDiv(epoch, decayEveryEpochs));
+            return at(epoch, 1);
         }
 
-        /** Null for a constant rate. */
+        /** Stable text form, read back by {@link #parse}: {@code initial=0.01 warmup=1.0 decay=cosine(30.0,0.0)}. */
+        public String spec() {
+            return "initial=" + initial + " warmup=" + warmupEpochs + " decay=" + decay.spec();
+        }
+
+        /** The inverse of {@link #spec()}. */
+        public static LearningRate parse(String spec) {
+            Matcher m = SPEC
+                    .matcher(spec);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a learning-rate spec: '" + spec + "'");
+            }
+            double[] a = Arrays.stream(m.group(4).split(",")).mapToDouble(Double::parseDouble).toArray();
+            Decay decay = switch (m.group(3)) {
+                case "step" -> new Decay.Step(a[0], (int) a[1]);
+                case "cosine" -> new Decay.Cosine(a[0], a[1]);
+                case "poly" -> new Decay.Poly(a[0], a[1], a[2]);
+                case "one-cycle" -> new Decay.OneCycle(a[0], a[1], a[2], a[3]);
+                default -> throw new IllegalArgumentException("unknown decay in learning-rate spec: '" + spec + "'");
+            };
+            return new LearningRate(Double.parseDouble(m.group(1)), decay, Double.parseDouble(m.group(2)));
+        }
+
+        /**
+         * Null for a constant rate; DL4J's own {@link StepSchedule} for a step schedule without warm-up (as before
+         * the other shapes existed); else a {@link RateSchedule} evaluating {@link #at}.
+         */
         ISchedule schedule(ScheduleType unit, int iterationsPerEpoch) {
-            return isConstant() ? null
-                    : new StepSchedule(unit, initial, decayFactor, (double) decayEveryEpochs * iterationsPerEpoch);
+            if (isConstant()) {
+                return null;
+            }
+            if (warmupEpochs == 0 && decay instanceof Decay.Step s) {
+                return new StepSchedule(unit, initial, s.decayFactor(), (double) s.decayEveryEpochs() * iterationsPerEpoch);
+            }
+            return new RateSchedule(spec(), unit == ScheduleType.ITERATION ? iterationsPerEpoch : 0);
         }
     }
 
