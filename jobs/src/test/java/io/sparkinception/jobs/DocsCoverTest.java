@@ -139,24 +139,22 @@ class DocsCoverTest {
         Path root = root();
         List<String> broken = new ArrayList<>();
         for (Path page : markdownPages()) {
-            for (String line : proseLines(page)) {
-                Matcher m = LINK.matcher(line);
-                while (m.find()) {
-                    String target = m.group(1);
-                    if (target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
-                        continue; // http:, https:, mailto:
-                    }
-                    int hash = target.indexOf('#');
-                    String file = hash >= 0 ? target.substring(0, hash) : target;
-                    String fragment = hash >= 0 ? target.substring(hash + 1) : "";
-                    Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
-                    String from = root.relativize(page).toString();
-                    if (!Files.exists(resolved)) {
-                        broken.add(from + ": " + target + " (no file " + root.relativize(resolved) + ")");
-                    } else if (!fragment.isEmpty() && resolved.toString().endsWith(".md")
-                            && !anchors(resolved).contains(fragment)) {
-                        broken.add(from + ": " + target + " (no heading #" + fragment + " in " + root.relativize(resolved) + ")");
-                    }
+            Matcher m = LINK.matcher(String.join("\n", proseLines(page))); // link texts may span lines
+            while (m.find()) {
+                String target = m.group(1);
+                if (target.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+                    continue; // http:, https:, mailto:
+                }
+                int hash = target.indexOf('#');
+                String file = hash >= 0 ? target.substring(0, hash) : target;
+                String fragment = hash >= 0 ? target.substring(hash + 1) : "";
+                Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                String from = root.relativize(page).toString();
+                if (!Files.exists(resolved)) {
+                    broken.add(from + ": " + target + " (no file " + root.relativize(resolved) + ")");
+                } else if (!fragment.isEmpty() && resolved.toString().endsWith(".md")
+                        && !anchors(resolved).contains(fragment)) {
+                    broken.add(from + ": " + target + " (no heading #" + fragment + " in " + root.relativize(resolved) + ")");
                 }
             }
         }
