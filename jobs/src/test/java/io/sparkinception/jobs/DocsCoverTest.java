@@ -1,6 +1,5 @@
 package io.sparkinception.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -98,7 +97,7 @@ class DocsCoverTest {
     void everySettingIsDocumentedOnItsCommandsPage() throws IOException {
         Path root = root();
         List<Path> confs = referenceConfs();
-        assertEquals(3, confs.size(), "reference.conf files under */src/main/resources: " + confs);
+        assertTrue(confs.size() >= 3, "reference.conf files under */src/main/resources: " + confs);
         String allDocs;
         try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
             StringBuilder sb = new StringBuilder();
