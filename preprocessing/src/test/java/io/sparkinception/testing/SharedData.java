@@ -64,7 +64,7 @@ public final class SharedData {
         missing("needs " + file + ", which does not exist. The end-to-end tests read the project's shared test images"
                 + " (a GTSRB subset and BCCD; the repository does not ship them) from ../shared/data beside the"
                 + " repository: put the project's shared/ folder there or set -Dspark.inception.shared=/path/to/shared"
-                + " (README, \"Tests\")", testClass, ci);
+                + " (docs/testing.md)", testClass, ci);
     }
 
     private static void missing(String what, String testClass, boolean ci) {
