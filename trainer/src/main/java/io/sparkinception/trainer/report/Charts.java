@@ -141,6 +141,8 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
                 .setAntiAlias(true);
         chart.getStyler().setMarkerSize(4);
+        // Epochs are fractions of an epoch at each round: print them as 0.25, 1, 1.5, not 0.076923076923077.
+        chart.getStyler().setXAxisDecimalPattern("0.##");
         for (Member m : members) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -170,10 +172,12 @@ public final class Charts {
         if (byModel.isEmpty()) {
             return Optional.empty();
         }
-        XYChart chart = new XYChartBuilder().width(640).height(560).title("Calibration (reliability diagram)")
+        XYChart chart = new XYChartBuilder().width(640).height(640).title("Calibration (reliability diagram)")
                 .xAxisTitle("mean confidence of the bin").yAxisTitle("accuracy of the bin").build();
         chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
-                .setLegendPosition(Styler.LegendPosition.InsideNW).setAntiAlias(true);
+                .setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Vertical)
+                .setAntiAlias(true);
+        chart.getStyler().setXAxisDecimalPattern("0.0#").setYAxisDecimalPattern("0.0#");
         XYSeries diagonal = chart.addSeries("perfectly calibrated", new double[] {0, 1}, new double[] {0, 1});
         diagonal.setMarker(SeriesMarkers.NONE).setLineColor(Color.GRAY);
         byModel.forEach((model, list) -> {
@@ -197,9 +201,12 @@ public final class Charts {
         if (byMembers.isEmpty()) {
             return Optional.empty();
         }
-        XYChart chart = new XYChartBuilder().width(640).height(440).title("Top-1 error against cost")
+        XYChart chart = new XYChartBuilder().width(640).height(480).title("Top-1 error against cost")
                 .xAxisTitle("forward passes per image (log scale)").yAxisTitle("top-1 error (%)").build();
-        chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNE).setAntiAlias(true);
+        // The legend goes below the plot: inside it covered the 1-crop points of the larger ensembles.
+        chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Vertical).setAntiAlias(true);
+        chart.getStyler().setXAxisDecimalPattern("0.#").setYAxisDecimalPattern("0.#");
         chart.getStyler().setMarkerSize(9);
         byMembers.forEach((members, list) -> {
             list.sort(Comparator.comparingDouble(ResultLine::cost));
