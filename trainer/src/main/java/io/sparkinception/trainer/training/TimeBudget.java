@@ -1,0 +1,77 @@
+package io.sparkinception.trainer.training;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A wall-clock budget for a training run ({@code time-budget = 30m}): the run's length in rounds is chosen from the
+ * measured cost of its first rounds so that the whole learning-rate schedule, warm-up to final decay, fits in the
+ * budget, instead of a fixed number of epochs cut off at a high learning rate. Pure arithmetic; the trainer measures.
+ *
+ * @param budget            the whole run, from the start of {@code train} to its summary, scoring included
+ * @param calibrationRounds rounds measured before the length is fixed (the first round, which also builds the
+ *                          networks and warms the JIT, is not counted in the rate)
+ */
+public record TimeBudget(Duration budget, int calibrationRounds) {
+    private static final Pattern TEXT = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+    public TimeBudget {
+        if (budget == null || budget.isNegative() || budget.isZero()) {
+            throw new IllegalArgumentException("--time-budget must be positive, got " + budget);
+        }
+        if (calibrationRounds < 1) {
+            throw new IllegalArgumentException("calibrationRounds must be >= 1, got " + calibrationRounds);
+        }
+    }
+
+    /** Parses {@code 90s}, {@code 30m}, {@code 1h30m}, {@code 2h}; null or blank for none. */
+    public static TimeBudget parse(String text, int calibrationRounds) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        Matcher m = TEXT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches() || (m.group(1) == null && m.group(2) == null && m.group(3) == null)) {
+            throw new IllegalArgumentException("--time-budget must look like 90s, 30m, 1h30m or 2h, got '" + text + "'");
+        }
+        long seconds = 0;
+        seconds += m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 3600;
+        seconds += m.group(2) == null ? 0 : Long.parseLong(m.group(2)) * 60;
+        seconds += m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+        return new TimeBudget(Duration.ofSeconds(seconds), calibrationRounds);
+    }
+
+    /** This budget split evenly among {@code members} runs trained one after the other (an ensemble). */
+    public TimeBudget share(int members) {
+        if (members < 1) {
+            throw new IllegalArgumentException("members must be >= 1, got " + members);
+        }
+        return new TimeBudget(budget.dividedBy(members), calibrationRounds);
+    }
+
+    /**
+     * How many rounds the run gets in all.
+     *
+     * @param elapsed          time since the run started, when the length is decided
+     * @param roundsDone       rounds finished by then
+     * @param perRound         measured seconds per training round (after the first)
+     * @param perValidation    measured seconds of one validation pass (0 when the run does not validate)
+     * @param roundsPerEpoch   training rounds per epoch
+     * @param validateEvery    validation every this many epochs (0: never)
+     * @param finalScoring     seconds kept for the work after the last round (final validation, summary)
+     * @return at least {@code roundsDone + 1}: a run that has already spent its budget still ends its schedule
+     *         with one more round rather than stopping at an arbitrary point
+     */
+    public long totalRounds(Duration elapsed, long roundsDone, double perRound, double perValidation,
+                            double roundsPerEpoch, double validateEvery, double finalScoring) {
+        if (!(perRound > 0) || !(roundsPerEpoch > 0) || perValidation < 0 || validateEvery < 0 || finalScoring < 0) {
+            throw new IllegalArgumentException("time-budget needs positive measured costs, got " + perRound + " s/round, "
+                    + perValidation + " s/validation, " + roundsPerEpoch + " rounds/epoch");
+        }
+        double left = (budget.toMillis() - elapsed.toMillis()) / 1000.0 - finalScoring;
+        double validationPerRound = validateEvery > 0 ? perValidation / (roundsPerEpoch * validateEvery) : 0;
+        long more = (long) Math.floor(left / (perRound + validationPerRound));
+        return roundsDone + Math.max(1, more);
+    }
+}
