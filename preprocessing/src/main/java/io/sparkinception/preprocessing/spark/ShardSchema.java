@@ -2,10 +2,10 @@ package io.sparkinception.preprocessing.spark;
 
 import io.sparkinception.preprocessing.Cropper;
 import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.PixelCodec;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.annotations.Annotation;
 import io.sparkinception.preprocessing.image.Box;
-import io.sparkinception.preprocessing.image.Normalization;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -66,14 +66,9 @@ public final class ShardSchema {
     /** The row of a written outcome: raw pixels normalized with the spec and encoded for its storage. */
     public static Row toRow(Cropper.Outcome o, DatasetMetadata.Spec spec) {
         Annotation a = o.job().annotation();
-        int c = spec.channels();
-        Object pixels = switch (spec.pixelStorage()) {
-            case FLOAT32 -> Normalization.normalizeChw(o.chw(), c, spec.meanFloats(), spec.scale());
-            case FLOAT16 -> PixelStorage.toHalf(Normalization.normalizeChw(o.chw(), c, spec.meanFloats(), spec.scale()));
-            case UINT8 -> PixelStorage.toUint8(o.chw());
-        };
+        Object pixels = PixelCodec.of(spec).encode(o.chw());
         return RowFactory.create(a.id(), a.sourcePath(), o.job().labelIndex(), o.job().labelName(), boxRow(a.box()),
-                boxRow(o.region()), spec.imageSize(), spec.imageSize(), c, pixels, a.group(), o.job().split().id(),
+                boxRow(o.region()), spec.imageSize(), spec.imageSize(), spec.channels(), pixels, a.group(), o.job().split().id(),
                 o.job().seq());
     }
 
@@ -81,15 +76,15 @@ public final class ShardSchema {
         return RowFactory.create(b.x1(), b.y1(), b.x2(), b.y2());
     }
 
-    /** The normalized CHW tensor of a shard row, whatever the storage. */
+    /** The normalized CHW tensor of a shard row, whatever the storage ({@link PixelCodec#decode}). */
     public static float[] pixels(Row row, DatasetMetadata.Spec spec) {
+        return pixels(row, PixelCodec.of(spec));
+    }
+
+    /** {@link #pixels(Row, DatasetMetadata.Spec)} with the codec built once by the caller. */
+    public static float[] pixels(Row row, PixelCodec codec) {
         int i = row.fieldIndex(PIXELS);
-        return switch (spec.pixelStorage()) {
-            case FLOAT32 -> toFloats(row.getList(i));
-            case FLOAT16 -> PixelStorage.fromHalf((byte[]) row.get(i));
-            case UINT8 -> Normalization.normalizeChw(PixelStorage.fromUint8((byte[]) row.get(i)), spec.channels(),
-                    spec.meanFloats(), spec.scale());
-        };
+        return codec.decode(codec.storage() == PixelStorage.FLOAT32 ? toFloats(row.getList(i)) : row.get(i));
     }
 
     private static float[] toFloats(List<Object> list) {

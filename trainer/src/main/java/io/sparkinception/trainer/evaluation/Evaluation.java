@@ -3,6 +3,7 @@ package io.sparkinception.trainer.evaluation;
 import io.sparkinception.trainer.inference.CropPolicy;
 import io.sparkinception.trainer.inference.DistributedScorer;
 import io.sparkinception.trainer.inference.EvaluationResult;
+import io.sparkinception.trainer.inference.ScorerSettings;
 
 import com.typesafe.config.ConfigFactory;
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -105,10 +106,11 @@ public final class Evaluation {
         JavaRDD<Example> examples = TrainingData.load(spark, dataDir + "/" + split, data.spec(), workers,
                 StorageLevel.MEMORY_AND_DISK_SER());
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
-        DistributedScorer.Settings settings = new DistributedScorer.Settings(names, cfg.crops(), cfg.detailPolicy(),
-                cfg.reduction(), trained.classes().size(), spec.channels(), spec.imageSize(), cfg.batchSize(),
-                ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.mirrorCrops(), cfg.kernels());
-        int passes = cfg.crops().stream().mapToInt(settings::forwardPasses).sum();
+        ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), cfg.batchSize(), 0, cfg.reduction(),
+                cfg.mirrorCrops());
+        DistributedScorer.Plan settings = new DistributedScorer.Plan(names, cfg.crops(), cfg.detailPolicy(),
+                trained.classes().size(), scorer, ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.kernels());
+        int passes = cfg.crops().stream().mapToInt(scorer::forwardPasses).sum();
         jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
                 names.size(), passes));
         long t0 = System.nanoTime();
@@ -133,13 +135,13 @@ public final class Evaluation {
         List<ReportInput.ResultRow> table = new ArrayList<>();
         for (CropPolicy p : cfg.crops()) {
             EvaluationResult r = metrics.get(DistributedScorer.key(best, p));
-            table.add(new ReportInput.ResultRow(1, p.nominalCrops(), settings.forwardPasses(p), r.top1Error(), r.top5Error()));
+            table.add(new ReportInput.ResultRow(1, p.nominalCrops(), scorer.forwardPasses(p), r.top1Error(), r.top5Error()));
         }
         if (names.size() > 1) {
             for (CropPolicy p : cfg.crops()) {
                 EvaluationResult r = metrics.get(DistributedScorer.key(DistributedScorer.ENSEMBLE, p));
                 table.add(new ReportInput.ResultRow(names.size(), p.nominalCrops(), (double) names.size()
-                        * settings.forwardPasses(p), r.top1Error(), r.top5Error()));
+                        * scorer.forwardPasses(p), r.top1Error(), r.top5Error()));
             }
         }
         log.println("evaluate: members x crops (best single member: " + best + ")");
@@ -174,12 +176,12 @@ public final class Evaluation {
         return sb.toString();
     }
 
-    static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, DistributedScorer.Settings s) {
+    static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, DistributedScorer.Plan s) {
         StringBuilder sb = new StringBuilder("model,crops,forward_passes_per_image,executor_seconds_per_image\n");
         for (String n : names) {
             for (CropPolicy p : cfg.crops()) {
                 long nanos = o.nanos().getOrDefault(DistributedScorer.key(n, p), 0L);
-                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(s.forwardPasses(p))
+                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(s.scorer().forwardPasses(p))
                         .append(',').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9 / o.examples())).append('\n');
             }
         }

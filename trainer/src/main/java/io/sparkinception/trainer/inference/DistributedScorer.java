@@ -2,7 +2,6 @@ package io.sparkinception.trainer.inference;
 
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.training.Example;
-import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,12 +12,10 @@ import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Scores examples with every member under every crop policy on the executors, batched. Each partition returns
+ * {@code evaluate}'s distributed scoring: every member under every crop policy on the executors, through the
+ * {@link BatchScorer} with networks from the {@link NetworkCache}. Each partition returns
  * mergeable metric sums per (model, policy) — the members and their average ({@value #ENSEMBLE}) — plus the
  * ensemble's per-example predictions at the detail policy, a few misclassified crops per confused pair and a few
  * sample crops per class. The driver adds partitions in partition order, so the result does not depend on which
@@ -59,22 +56,14 @@ public final class DistributedScorer {
     public record Miss(long seq, int label, int predicted, float[] chw) implements Serializable {
     }
 
-    /** The settings a partition needs (plain values). */
-    public record Settings(List<String> names, List<CropPolicy> policies, CropPolicy detail, CropReduction reduction,
-                           int numClasses, int channels, int size, int batchSize, int samplesPerClass,
-                           int missesPerPair, boolean mirrors, Kernels kernels) implements Serializable {
-
-        /** The crops of one stored image under a policy: all of them, or without the mirrored ones. */
-        public List<Crop> crops(CropPolicy policy, float[] chw) {
-            List<Crop> crops = policy.cropsOfStored(chw, channels, size);
-            return mirrors ? crops : crops.stream().filter(c -> !c.window().mirrored()).toList();
-        }
-
-        /** Forward passes per image under a policy with these settings. */
-        public int forwardPasses(CropPolicy policy) {
-            int n = policy.forwardPasses(size, size, size);
-            return mirrors || policy == CropPolicy.CENTER ? n : n / 2;
-        }
+    /**
+     * What an {@code evaluate} partition needs (plain values): the members' names, the crop policies (the
+     * {@code detail} one gets per-example predictions, misses and samples), the classes, how to score
+     * ({@link ScorerSettings}), the report's sample budgets and the kernels to restore the members with.
+     */
+    public record Plan(List<String> names, List<CropPolicy> policies, CropPolicy detail, int numClasses,
+                       ScorerSettings scorer, int samplesPerClass, int missesPerPair, Kernels kernels)
+            implements Serializable {
     }
 
     /** Key of the metrics of one model under one policy: {@code member-1|10}, {@code ensemble|144}. */
@@ -82,13 +71,14 @@ public final class DistributedScorer {
         return model + "|" + policy.id();
     }
 
-    public static Outcome score(JavaSparkContext jsc, JavaRDD<Example> data, List<byte[]> models, Settings s) {
+    public static Outcome score(JavaSparkContext jsc, JavaRDD<Example> data, List<byte[]> models, Plan s) {
         Broadcast<List<byte[]>> bc = jsc.broadcast(models);
+        List<String> keys = models.stream().map(NetworkCache::key).toList();
         try {
             List<Outcome> parts = data.mapPartitions((Iterator<Example> it) -> {
                 List<Example> ex = new ArrayList<>();
                 it.forEachRemaining(ex::add);
-                return List.of(scorePartition(ex, bc.value(), s)).iterator();
+                return List.of(scorePartition(ex, bc.value(), keys, s)).iterator();
             }).collect();
             Outcome total = null;
             for (Outcome o : parts) {
@@ -109,21 +99,26 @@ public final class DistributedScorer {
         }
     }
 
-    /** Scores one partition's examples (pure apart from DL4J; tests call it directly). */
-    public static Outcome scorePartition(List<Example> examples, List<byte[]> models, Settings s) {
+    /**
+     * Scores one partition's examples (pure apart from DL4J; tests call it directly). The members are borrowed from
+     * {@link NetworkCache} one at a time ({@code keys}: their {@link NetworkCache#key}s).
+     */
+    public static Outcome scorePartition(List<Example> examples, List<byte[]> models, List<String> keys, Plan s) {
         List<Example> ex = new ArrayList<>(examples);
         ex.sort(Comparator.comparingLong(Example::seq));
+        List<float[]> chw = ex.stream().map(Example::chw).toList();
         int n = ex.size();
         int nm = models.size();
         int np = s.policies().size();
-        double[][][][] probs = new double[nm][np][n][];
+        double[][][][] probs = new double[np][nm][][];
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (int m = 0; m < nm; m++) {
-            ComputationGraph g = SafeModelLoader.restore(models.get(m), false, s.kernels());
-            for (int p = 0; p < np; p++) {
-                long t0 = System.nanoTime();
-                probs[m][p] = scorePolicy(g, ex, s.policies().get(p), s);
-                nanos.merge(key(s.names().get(m), s.policies().get(p)), System.nanoTime() - t0, Long::sum);
+            try (NetworkCache.Lease lease = NetworkCache.borrow(keys.get(m), models.get(m), s.kernels())) {
+                for (int p = 0; p < np; p++) {
+                    long t0 = System.nanoTime();
+                    probs[p][m] = BatchScorer.member(lease.graph(), chw, s.policies().get(p), s.scorer());
+                    nanos.merge(key(s.names().get(m), s.policies().get(p)), System.nanoTime() - t0, Long::sum);
+                }
             }
         }
         Map<String, MetricsAccumulator> metrics = new LinkedHashMap<>();
@@ -135,17 +130,14 @@ public final class DistributedScorer {
             for (int m = 0; m < nm; m++) {
                 MetricsAccumulator acc = new MetricsAccumulator(s.numClasses());
                 for (int e = 0; e < n; e++) {
-                    acc.add(probs[m][p][e], ex.get(e).label());
+                    acc.add(probs[p][m][e], ex.get(e).label());
                 }
                 metrics.put(key(s.names().get(m), s.policies().get(p)), acc);
             }
             MetricsAccumulator ens = new MetricsAccumulator(s.numClasses());
+            double[][] ensemble = BatchScorer.ensemble(probs[p]);
             for (int e = 0; e < n; e++) {
-                double[][] perMember = new double[nm][];
-                for (int m = 0; m < nm; m++) {
-                    perMember[m] = probs[m][p][e];
-                }
-                double[] avg = Combiner.overMembers(perMember);
+                double[] avg = ensemble[e];
                 Example x = ex.get(e);
                 ens.add(avg, x.label());
                 if (p == detail) {
@@ -174,86 +166,5 @@ public final class DistributedScorer {
             }
         }
         return new Outcome(metrics, predictions, misses, samples, nanos, n);
-    }
-
-    /**
-     * Label-free scoring (used by {@code predict}): the members' crop-combined probabilities of normalized CHW
-     * tensors under one policy, averaged over the members with {@link Combiner#overMembers}, as the ensemble's
-     * predictions of {@link #scorePartition} are. Executor side; the graphs are restored by the caller.
-     *
-     * @return {@code [example][class]}
-     */
-    public static double[][] averageProbabilities(List<ComputationGraph> members, List<float[]> chw, CropPolicy policy,
-                                                  Settings s) {
-        List<Example> ex = new ArrayList<>(chw.size());
-        for (int i = 0; i < chw.size(); i++) {
-            ex.add(new Example(i, -1, chw.get(i)));
-        }
-        double[][][] perMember = new double[members.size()][][];
-        for (int m = 0; m < members.size(); m++) {
-            perMember[m] = scorePolicy(members.get(m), ex, policy, s);
-        }
-        double[][] out = new double[chw.size()][];
-        for (int e = 0; e < out.length; e++) {
-            double[][] one = new double[members.size()][];
-            for (int m = 0; m < members.size(); m++) {
-                one[m] = perMember[m][e];
-            }
-            out[e] = Combiner.overMembers(one);
-        }
-        return out;
-    }
-
-    /** Crop-combined probabilities of every example under one policy, the crops of several examples batched. */
-    static double[][] scorePolicy(ComputationGraph g, List<Example> ex, CropPolicy policy, Settings s) {
-        int per = s.channels() * s.size() * s.size();
-        double[][] out = new double[ex.size()][];
-        float[] buffer = new float[s.batchSize() * per];
-        int filled = 0;
-        // Pending: for each crop in the buffer, which example it belongs to.
-        int[] owner = new int[s.batchSize()];
-        List<List<double[]>> perExample = new ArrayList<>();
-        List<double[]> perExampleWeights = new ArrayList<>();
-        for (int e = 0; e < ex.size(); e++) {
-            List<Crop> crops = s.crops(policy, ex.get(e).chw());
-            double[] w = new double[crops.size()];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = crops.get(i).weight();
-            }
-            perExample.add(new ArrayList<>(crops.size()));
-            perExampleWeights.add(w);
-            for (Crop c : crops) {
-                System.arraycopy(c.chw(), 0, buffer, filled * per, per);
-                owner[filled++] = e;
-                if (filled == s.batchSize()) {
-                    forward(g, buffer, filled, owner, perExample, s);
-                    filled = 0;
-                }
-            }
-        }
-        if (filled > 0) {
-            forward(g, buffer, filled, owner, perExample, s);
-        }
-        for (int e = 0; e < ex.size(); e++) {
-            out[e] = Combiner.overCrops(perExample.get(e).toArray(new double[0][]), perExampleWeights.get(e), s.reduction());
-        }
-        return out;
-    }
-
-    private static void forward(ComputationGraph g, float[] buffer, int count, int[] owner, List<List<double[]>> perExample,
-                                Settings s) {
-        float[] f = count * s.channels() * s.size() * s.size() == buffer.length ? buffer
-                : java.util.Arrays.copyOf(buffer, count * s.channels() * s.size() * s.size());
-        INDArray in = Nd4j.create(f, new long[] {count, s.channels(), s.size(), s.size()});
-        INDArray o = g.output(false, in)[0];
-        float[] flat = o.dup().data().asFloat();
-        int c = s.numClasses();
-        for (int i = 0; i < count; i++) {
-            double[] p = new double[c];
-            for (int k = 0; k < c; k++) {
-                p[k] = flat[i * c + k];
-            }
-            perExample.get(owner[i]).add(p);
-        }
     }
 }

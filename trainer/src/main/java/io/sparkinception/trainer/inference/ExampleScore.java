@@ -2,7 +2,7 @@ package io.sparkinception.trainer.inference;
 
 /**
  * The one definition of the per-example metrics, used by {@code evaluate} ({@link MetricsAccumulator}) and by
- * training's validation ({@code distributed.EvalCounts}): the predicted class is the argmax with ties to the
+ * training's validation ({@code training.EvalCounts}): the predicted class is the argmax with ties to the
  * lowest index, the label is in the top k when {@link Combiner#rank} puts it before position k (equal
  * probabilities ordered by ascending index), and the log loss is {@code -log(clamp(p[label], 1e-7, 1))}.
  *

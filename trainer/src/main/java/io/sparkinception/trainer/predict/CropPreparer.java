@@ -2,27 +2,24 @@ package io.sparkinception.trainer.predict;
 
 import io.sparkinception.preprocessing.Cropper;
 import io.sparkinception.preprocessing.DatasetMetadata;
-import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.preprocessing.PixelCodec;
 import io.sparkinception.preprocessing.image.Box;
 import io.sparkinception.preprocessing.image.FloatImage;
-import io.sparkinception.preprocessing.image.Normalization;
 import java.io.Serializable;
 
 /**
  * Turns a decoded image and a box into the network's input exactly as {@code preprocess} and the shard readers
  * do for the recorded spec: the box grown by the margin (made square if the spec says so, clamped to the image),
- * resized with the spec's interpolation, RGB 0-255 in CHW layout, then stored and read back the way the spec's
- * pixel storage does (float16 rounding; uint8 rounding of the raw values) and normalized with the training
- * mean (and std). Pure: no Spark, no I/O.
+ * resized with the spec's interpolation ({@link Cropper}, preprocess's own crop entry point), RGB 0-255 in CHW
+ * layout, then encoded and decoded by the spec's {@link PixelCodec}, the shard writer's and readers' codec (float16
+ * rounding; uint8 rounding of the raw values; normalization with the training mean and std). Pure: no Spark, no I/O.
  */
 public final class CropPreparer implements Serializable {
     /** preprocess's own crop path (region, crop, resize): one implementation for both commands. */
     private final Cropper cropper;
     private final int size;
     private final int channels;
-    private final PixelStorage storage;
-    private final float[] mean;
-    private final float[] scale;
+    private final PixelCodec codec;
 
     public CropPreparer(DatasetMetadata.Spec spec) {
         if (spec.channels() != 3) {
@@ -31,9 +28,7 @@ public final class CropPreparer implements Serializable {
         this.cropper = Cropper.of(spec);
         this.size = spec.imageSize();
         this.channels = spec.channels();
-        this.storage = spec.pixelStorage();
-        this.mean = spec.meanFloats();
-        this.scale = spec.scale();
+        this.codec = PixelCodec.of(spec);
     }
 
     /** The inclusive box covering a whole {@code width x height} image. */
@@ -46,13 +41,9 @@ public final class CropPreparer implements Serializable {
         return normalize(cropper.crop(image, cropper.region(box, image)).toChw());
     }
 
-    /** Raw 0-255 CHW values to the tensor a shard reader returns for them (see {@code ShardSchema}). */
+    /** Raw 0-255 CHW values to the tensor a shard reader returns for them ({@link PixelCodec#roundTrip}). */
     float[] normalize(float[] rawChw) {
-        return switch (storage) {
-            case FLOAT32 -> Normalization.normalizeChw(rawChw, channels, mean, scale);
-            case FLOAT16 -> PixelStorage.fromHalf(PixelStorage.toHalf(Normalization.normalizeChw(rawChw, channels, mean, scale)));
-            case UINT8 -> Normalization.normalizeChw(PixelStorage.fromUint8(PixelStorage.toUint8(rawChw)), channels, mean, scale);
-        };
+        return codec.roundTrip(rawChw);
     }
 
     public int size() {

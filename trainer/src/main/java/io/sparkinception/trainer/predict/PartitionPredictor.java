@@ -1,6 +1,5 @@
 package io.sparkinception.trainer.predict;
 
-import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.inference.TopK;
 import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.annotations.SkipReason;
@@ -9,9 +8,9 @@ import io.sparkinception.preprocessing.image.Box;
 import io.sparkinception.preprocessing.image.FloatImage;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.inference.CropPolicy;
-import io.sparkinception.trainer.inference.CropReduction;
-import io.sparkinception.trainer.inference.DistributedScorer;
-import io.sparkinception.trainer.models.SafeModelLoader;
+import io.sparkinception.trainer.inference.BatchScorer;
+import io.sparkinception.trainer.inference.MemberNetworks;
+import io.sparkinception.trainer.inference.ScorerSettings;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
@@ -20,13 +19,13 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Executor side of {@code predict}: reads and decodes each image of a partition once, prepares its boxes with
- * the recorded spec ({@link CropPreparer}), and scores them in chunks with every member (one crop: the
- * stored-size crop), averaging the members' softmax outputs. Captures only plain values; the members are
- * restored once per partition. Outcomes come back in input order, one per item.
+ * the recorded spec ({@link CropPreparer}), and scores them in chunks with every member through the
+ * {@link BatchScorer} (one crop: the stored-size crop), averaging the members' softmax outputs. Captures only
+ * plain values; the members come from the executor's {@link io.sparkinception.trainer.inference.NetworkCache}.
+ * Outcomes come back in input order, one per item.
  */
 final class PartitionPredictor implements Serializable {
     /** The one crop policy of predict: the prepared (stored-size) crop itself. */
@@ -35,22 +34,19 @@ final class PartitionPredictor implements Serializable {
 
     private final CropPreparer preparer;
     private final ImageSource images;
-    private final DistributedScorer.Settings settings;
-    /** Crops prepared before a scoring pass: bounds the memory of a partition whatever its size. */
-    private final int chunk;
+    private final PredictSettings settings;
+    private final ScorerSettings scorer;
 
-    PartitionPredictor(CropPreparer preparer, ImageSource images, List<String> memberNames, int numClasses, int batchSize,
-                       Kernels kernels) {
+    PartitionPredictor(CropPreparer preparer, ImageSource images, PredictSettings settings) {
         this.preparer = preparer;
         this.images = images;
-        this.settings = new DistributedScorer.Settings(List.copyOf(memberNames), List.of(POLICY), POLICY,
-                CropReduction.MEAN, numClasses, preparer.channels(), preparer.size(), batchSize, 0, 0, true, kernels);
-        this.chunk = Math.max(4 * batchSize, 64);
+        this.settings = settings;
+        this.scorer = ScorerSettings.storedCrop(preparer.channels(), preparer.size(), settings.batchSize());
     }
 
     Iterator<PredictOutcome> predict(Iterator<PredictItem.ImageTask> tasks, List<byte[]> models, HadoopFiles files) {
+        MemberNetworks members = MemberNetworks.of(settings.memberKeys(), models, settings.kernels());
         return new Iterator<>() {
-            private List<ComputationGraph> graphs;
             private Iterator<PredictOutcome> current = Collections.emptyIterator();
 
             @Override
@@ -58,7 +54,11 @@ final class PartitionPredictor implements Serializable {
                 while (!current.hasNext() && tasks.hasNext()) {
                     current = nextChunk().iterator();
                 }
-                return current.hasNext();
+                if (!current.hasNext()) {
+                    members.close();
+                    return false;
+                }
+                return true;
             }
 
             @Override
@@ -75,7 +75,7 @@ final class PartitionPredictor implements Serializable {
                 List<PredictItem> items = new ArrayList<>();
                 List<Box> boxes = new ArrayList<>();
                 List<float[]> crops = new ArrayList<>();
-                while (crops.size() < chunk && tasks.hasNext()) {
+                while (crops.size() < settings.chunk() && tasks.hasNext()) {
                     PredictItem.ImageTask task = tasks.next();
                     FloatImage image;
                     try {
@@ -99,10 +99,7 @@ final class PartitionPredictor implements Serializable {
                     }
                 }
                 if (!crops.isEmpty()) {
-                    if (graphs == null) {
-                        graphs = models.stream().map(m -> SafeModelLoader.restore(m, false, settings.kernels())).toList();
-                    }
-                    double[][] probs = DistributedScorer.averageProbabilities(graphs, crops, POLICY, settings);
+                    double[][] probs = BatchScorer.score(members.graphs(), crops, POLICY, scorer);
                     for (int i = 0; i < probs.length; i++) {
                         int[] top = TopK.of(probs[i], TOP);
                         double[] p = new double[top.length];

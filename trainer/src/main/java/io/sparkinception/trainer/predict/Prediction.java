@@ -109,11 +109,12 @@ public final class Prediction {
         List<ClassInfo> classes = models.metadata().classes();
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
         PredictTable table = new PredictTable(classes, plan.annotated());
-        PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images, names, classes.size(),
-                cfg.batchSize(), cfg.kernels());
+        List<byte[]> memberModels = models.members().stream().map(ModelSet.Member::model).toList();
+        PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images,
+                PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels()));
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
-        Broadcast<List<byte[]>> bc = jsc.broadcast(models.members().stream().map(ModelSet.Member::model).toList());
+        Broadcast<List<byte[]>> bc = jsc.broadcast(memberModels);
         List<PredictOutcome> skipped = new ArrayList<>(plan.skipped());
         long predicted = 0;
         long labelled = 0;

@@ -1,6 +1,6 @@
 package io.sparkinception.trainer.sparkml;
 
-import io.sparkinception.trainer.inference.InferenceNetworks;
+import io.sparkinception.trainer.inference.NetworkCache;
 
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -207,7 +207,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
 
     /** A fresh copy of the inference network. */
     public ComputationGraph network() {
-        return InferenceNetworks.restore(network);
+        return NetworkCache.restore(network);
     }
 
     @Override
@@ -254,7 +254,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         Broadcast<byte[]> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()).broadcast(network);
-        return df.mapPartitions(new PartitionScorer(bc, InferenceNetworks.key(network), metadata.spec(), getBatchSize(), getKernels()),
+        return df.mapPartitions(new PartitionScorer(bc, NetworkCache.key(network), metadata.spec(), getBatchSize(), getKernels()),
                 Encoders.row(out));
     }
 

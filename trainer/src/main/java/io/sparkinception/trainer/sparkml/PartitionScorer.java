@@ -1,36 +1,37 @@
 package io.sparkinception.trainer.sparkml;
 
-import io.sparkinception.trainer.inference.InferenceNetworks;
-
-import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.preprocessing.PixelCodec;
 import io.sparkinception.preprocessing.spark.ShardSchema;
+import io.sparkinception.trainer.inference.BatchScorer;
+import io.sparkinception.trainer.inference.Combiner;
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.MemberNetworks;
+import io.sparkinception.trainer.inference.NetworkCache;
+import io.sparkinception.trainer.inference.ScorerSettings;
+import io.sparkinception.trainer.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Executor side of {@link InceptionClassificationModel#transform}: scores the rows of one partition in batches
- * with a network borrowed from {@link InferenceNetworks} and appends {@code prediction} and {@code probability}
- * to each row. Captures only the broadcast model bytes and plain values.
+ * through the {@link BatchScorer} (one crop: the stored image) with a network borrowed from the executor's
+ * {@link NetworkCache}, and appends {@code prediction} (the argmax, {@link Combiner#argmax}) and
+ * {@code probability} to each row. Captures only the broadcast model bytes and plain values.
  */
 final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<byte[]> model;
     private final String key;
     private final DatasetMetadata.Spec spec;
-    private final int batchSize;
+    private final ScorerSettings scorer;
     private final Kernels kernels;
 
     PartitionScorer(Broadcast<byte[]> model, String key, DatasetMetadata.Spec spec, int batchSize, Kernels kernels) {
@@ -38,7 +39,7 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         this.model = model;
         this.key = key;
         this.spec = spec;
-        this.batchSize = batchSize;
+        this.scorer = ScorerSettings.storedCrop(spec.channels(), spec.imageSize(), batchSize);
     }
 
     @Override
@@ -46,18 +47,9 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return rows;
         }
-        ComputationGraph g = InferenceNetworks.borrow(key, model.value(), kernels);
-        TaskContext task = TaskContext.get();
-        boolean[] released = {false};
-        Runnable release = () -> {
-            if (!released[0]) {
-                released[0] = true;
-                InferenceNetworks.release(key, kernels, g);
-            }
-        };
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) ctx -> release.run());
-        }
+        MemberNetworks network = MemberNetworks.of(List.of(key), List.of(model.value()), kernels);
+        PixelCodec codec = PixelCodec.of(spec);
+        int batchSize = scorer.batchSize();
         return new Iterator<>() {
             private final List<Row> out = new ArrayList<>(batchSize);
             private int next;
@@ -74,10 +66,10 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
                     batch.add(rows.next());
                 }
                 if (batch.isEmpty()) {
-                    release.run();
+                    network.close();
                     return false;
                 }
-                float[][] probabilities = score(g, batch);
+                double[][] probabilities = BatchScorer.score(network.graphs(), pixels(batch, codec), CropPolicy.CENTER, scorer);
                 for (int i = 0; i < batch.size(); i++) {
                     out.add(append(batch.get(i), probabilities[i]));
                 }
@@ -94,49 +86,27 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
         };
     }
 
-    private float[][] score(ComputationGraph g, List<Row> batch) {
-        int size = spec.imageSize();
-        int per = spec.channels() * size * size;
-        float[] features = new float[batch.size() * per];
-        for (int i = 0; i < batch.size(); i++) {
-            float[] chw = ShardSchema.pixels(batch.get(i), spec);
-            if (chw.length != per) {
-                throw new IllegalArgumentException("a row's pixels hold " + chw.length + " values; the model's spec ("
-                        + spec.channels() + " x " + size + " x " + size + ") needs " + per);
+    private List<float[]> pixels(List<Row> batch, PixelCodec codec) {
+        int per = spec.channels() * spec.imageSize() * spec.imageSize();
+        List<float[]> chw = new ArrayList<>(batch.size());
+        for (Row row : batch) {
+            float[] p = ShardSchema.pixels(row, codec);
+            if (p.length != per) {
+                throw new IllegalArgumentException("a row's pixels hold " + p.length + " values; the model's spec ("
+                        + spec.channels() + " x " + spec.imageSize() + " x " + spec.imageSize() + ") needs " + per);
             }
-            System.arraycopy(chw, 0, features, i * per, per);
+            chw.add(p);
         }
-        INDArray f = Nd4j.create(features, new long[] {batch.size(), spec.channels(), size, size});
-        INDArray out = g.output(false, f)[0];
-        float[][] probabilities = new float[batch.size()][];
-        for (int i = 0; i < batch.size(); i++) {
-            probabilities[i] = out.getRow(i).toFloatVector();
-        }
-        return probabilities;
+        return chw;
     }
 
-    private static Row append(Row row, float[] probabilities) {
+    private static Row append(Row row, double[] probabilities) {
         Object[] values = new Object[row.length() + 2];
         for (int i = 0; i < row.length(); i++) {
             values[i] = row.get(i);
         }
-        double[] p = new double[probabilities.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = probabilities[i];
-        }
-        values[row.length()] = (double) argmax(p);
-        values[row.length() + 1] = Vectors.dense(p);
+        values[row.length()] = (double) Combiner.argmax(probabilities);
+        values[row.length() + 1] = Vectors.dense(probabilities);
         return RowFactory.create(values);
-    }
-
-    /** The index of the largest value, the first one on ties (as Spark's {@code Vector.argmax}). */
-    static int argmax(double[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

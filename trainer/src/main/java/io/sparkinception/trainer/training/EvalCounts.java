@@ -30,8 +30,13 @@ public record EvalCounts(long examples, long top1, long top5, double lossSum, lo
         return examples == 0 ? Double.NaN : lossSum / examples;
     }
 
-    /** Adds one example's softmax output. */
+    /** One example's probabilities (float32 network outputs are converted exactly). */
     public static EvalCounts of(float[] probabilities, int label) {
+        return of(io.sparkinception.trainer.inference.Combiner.toDouble(probabilities), label);
+    }
+
+    /** One example's probabilities. */
+    public static EvalCounts of(double[] probabilities, int label) {
         ExampleScore s = ExampleScore.of(probabilities, label);
         return new EvalCounts(1, s.top1() ? 1 : 0, s.topK() ? 1 : 0, s.logLoss(), s.valid() ? 0 : 1);
     }

@@ -16,6 +16,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Networks built once per executor JVM and reused across rounds (dl4j-spark rebuilt them from JSON on every
  * split). Concurrent tasks of one executor each borrow their own instance; every round overwrites parameters
  * and updater state from the broadcast, so a reused network carries nothing over.
+ *
+ * <p>Only training replicas live here; inference networks (validation included) live in
+ * {@link io.sparkinception.trainer.inference.NetworkCache}. Replicas stay apart because they carry updater state,
+ * are never evicted while a run lasts (the cache is bounded), and the identity tests count what this pool builds.
  */
 public final class NetworkPool {
     private static final Map<String, Queue<ComputationGraph>> POOLS = new ConcurrentHashMap<>();

@@ -1,5 +1,10 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.trainer.inference.BatchScorer;
+import io.sparkinception.trainer.inference.CropPolicy;
+import io.sparkinception.trainer.inference.CropReduction;
+import io.sparkinception.trainer.inference.NetworkCache;
+import io.sparkinception.trainer.inference.ScorerSettings;
 import io.sparkinception.trainer.kernels.Kernels;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,37 +13,46 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Distributed validation: each partition scores its examples with the broadcast parameters (inference mode,
- * main classifier only, center crop = the stored image) and returns sums; the driver adds them in partition order.
+ * Distributed validation: each partition scores its examples with the broadcast parameters through the inference
+ * path of {@code evaluate} ({@link BatchScorer}, one crop: the stored image, the main classifier's output) on a
+ * network of the training graph borrowed from the {@link NetworkCache}, and returns sums; the driver adds them in
+ * partition order.
  */
 public final class Validator {
+    /** Examples per forward pass of validation. */
+    public static final int BATCH_SIZE = 64;
+
     private Validator() {
+    }
+
+    /** {@link #evaluate(JavaSparkContext, JavaRDD, String, Kernels, float[], int, int, int, int)} in batches of {@link #BATCH_SIZE}. */
+    public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, Kernels kernels,
+                                      float[] params, int mainOutput, int channels, int size) {
+        return evaluate(jsc, data, graphJson, kernels, params, BATCH_SIZE, mainOutput, channels, size);
     }
 
     public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, Kernels kernels,
                                       float[] params, int batchSize, int mainOutput, int channels, int size) {
+        ScorerSettings scorer = settings(mainOutput, channels, size, batchSize);
         Broadcast<float[]> bc = jsc.broadcast(params);
         try {
             List<EvalCounts> parts = data.mapPartitions((Iterator<Example> it) -> {
-                ComputationGraph g = NetworkPool.borrow(graphJson, kernels);
-                try {
+                try (NetworkCache.Lease lease = NetworkCache.borrowGraph(graphJson, kernels)) {
+                    ComputationGraph g = lease.graph();
                     g.setParams(Nd4j.create(bc.value(), g.params().shape()));
                     EvalCounts sum = EvalCounts.ZERO;
                     List<Example> batch = new ArrayList<>(batchSize);
                     while (it.hasNext()) {
                         batch.add(it.next());
                         if (batch.size() == batchSize || !it.hasNext()) {
-                            sum = sum.merge(score(g, batch, mainOutput, channels, size));
+                            sum = sum.merge(score(g, batch, scorer));
                             batch.clear();
                         }
                     }
                     return List.of(sum).iterator();
-                } finally {
-                    NetworkPool.release(graphJson, kernels, g);
                 }
             }).collect();
             EvalCounts total = EvalCounts.ZERO;
@@ -52,17 +66,19 @@ public final class Validator {
     }
 
     static EvalCounts score(ComputationGraph g, List<Example> batch, int mainOutput, int channels, int size) {
-        int per = batch.get(0).chw().length;
-        float[] features = new float[batch.size() * per];
-        for (int i = 0; i < batch.size(); i++) {
-            System.arraycopy(batch.get(i).chw(), 0, features, i * per, per);
-        }
-        INDArray f = Nd4j.create(features, new long[] {batch.size(), channels, size, size});
-        INDArray out = g.output(false, f)[mainOutput];
+        return score(g, batch, settings(mainOutput, channels, size, batch.size()));
+    }
+
+    private static EvalCounts score(ComputationGraph g, List<Example> batch, ScorerSettings scorer) {
+        double[][] probabilities = BatchScorer.member(g, batch.stream().map(Example::chw).toList(), CropPolicy.CENTER, scorer);
         EvalCounts sum = EvalCounts.ZERO;
         for (int i = 0; i < batch.size(); i++) {
-            sum = sum.merge(EvalCounts.of(out.getRow(i).toFloatVector(), batch.get(i).label()));
+            sum = sum.merge(EvalCounts.of(probabilities[i], batch.get(i).label()));
         }
         return sum;
+    }
+
+    private static ScorerSettings settings(int mainOutput, int channels, int size, int batchSize) {
+        return new ScorerSettings(channels, size, batchSize, mainOutput, CropReduction.MEAN, true);
     }
 }

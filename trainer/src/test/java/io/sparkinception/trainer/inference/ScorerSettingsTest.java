@@ -7,9 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScorerSettingsTest {
-    private static DistributedScorer.Settings settings(boolean mirrors) {
-        return new DistributedScorer.Settings(List.of("m"), List.of(CropPolicy.values()), CropPolicy.FULL, CropReduction.MEAN,
-                3, 3, 12, 8, 0, 0, mirrors, io.sparkinception.trainer.kernels.Kernels.ONEDNN);
+    private static ScorerSettings settings(boolean mirrors) {
+        return new ScorerSettings(3, 12, 8, 0, CropReduction.MEAN, mirrors);
     }
 
     @Test
@@ -18,8 +17,8 @@ class ScorerSettingsTest {
         for (int i = 0; i < chw.length; i++) {
             chw[i] = i % 17;
         }
-        DistributedScorer.Settings with = settings(true);
-        DistributedScorer.Settings without = settings(false);
+        ScorerSettings with = settings(true);
+        ScorerSettings without = settings(false);
         assertEquals(List.of(1, 10, 48), List.of(with.forwardPasses(CropPolicy.CENTER), with.forwardPasses(CropPolicy.TEN),
                 with.forwardPasses(CropPolicy.FULL)));
         assertEquals(List.of(1, 5, 24), List.of(without.forwardPasses(CropPolicy.CENTER), without.forwardPasses(CropPolicy.TEN),

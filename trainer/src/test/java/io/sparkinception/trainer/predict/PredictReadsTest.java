@@ -53,7 +53,7 @@ class PredictReadsTest {
                 tasks.add(new PredictItem.ImageTask(path, List.of(new PredictItem(seq++, path, path, path, null, null))));
             }
             PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec()), ImageSource.under(root.toString()),
-                    List.of("m"), 2, 4, io.sparkinception.trainer.kernels.Kernels.ONEDNN);
+                    new PredictSettings(List.of(), 4, io.sparkinception.trainer.kernels.Kernels.ONEDNN));
             Iterator<PredictOutcome> it = predictor.predict(tasks.iterator(), List.of(), HadoopFiles.local());
             Map<String, SkipReason> actual = new LinkedHashMap<>();
             while (it.hasNext()) {

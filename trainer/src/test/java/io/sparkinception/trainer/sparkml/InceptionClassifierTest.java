@@ -1,6 +1,7 @@
 package io.sparkinception.trainer.sparkml;
 
-import io.sparkinception.trainer.inference.InferenceNetworks;
+import io.sparkinception.trainer.inference.Combiner;
+import io.sparkinception.trainer.inference.NetworkCache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -174,10 +175,10 @@ class InceptionClassifierTest {
     @Test
     void networksAreRestoredOncePerConcurrentTaskAndReused() {
         model.transform(test).count();
-        int afterFirst = InferenceNetworks.restored();
+        int afterFirst = NetworkCache.loaded();
         model.transform(test).count();
         model.transform(test.repartition(5)).count();
-        assertEquals(afterFirst, InferenceNetworks.restored(), "later transforms reuse the executor's networks");
+        assertEquals(afterFirst, NetworkCache.loaded(), "later transforms reuse the executor's networks");
     }
 
     @Test
@@ -221,8 +222,8 @@ class InceptionClassifierTest {
 
     @Test
     void argmaxTakesTheFirstOfEqualMaxima() {
-        assertEquals(2, PartitionScorer.argmax(new double[] {0.1, 0.2, 0.7}));
-        assertEquals(0, PartitionScorer.argmax(new double[] {0.5, 0.5, 0.0}));
-        assertEquals(1, PartitionScorer.argmax(new double[] {0.25, 0.5, 0.25}));
+        assertEquals(2, Combiner.argmax(new double[] {0.1, 0.2, 0.7}));
+        assertEquals(0, Combiner.argmax(new double[] {0.5, 0.5, 0.0}));
+        assertEquals(1, Combiner.argmax(new double[] {0.25, 0.5, 0.25}));
     }
 }
