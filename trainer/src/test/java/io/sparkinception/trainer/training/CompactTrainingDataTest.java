@@ -64,7 +64,7 @@ class CompactTrainingDataTest {
 
     private String data(PixelStorage storage) throws Exception {
         if (!data.containsKey(storage)) {
-            data.put(storage, GeneratedData.preprocess(spark, Files.createDirectories(root.resolve(storage.id())), 20, storage));
+            data.put(storage, GeneratedData.preprocess(spark, Files.createDirectories(root.resolve(storage.id())), 20, storage, 24));
         }
         return data.get(storage);
     }
