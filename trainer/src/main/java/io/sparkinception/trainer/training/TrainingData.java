@@ -38,9 +38,9 @@ public final class TrainingData {
                                                int workers, long capBytes) {
         PixelEncoding encoding = PixelEncoding.of(spec.pixelStorage());
         PixelLayout layout = new PixelLayout(encoding, spec.channels(), spec.imageSize(), spec.meanFloats(), spec.scale());
-        return partitioned(spark, splitDir, workers, row -> new StoredExample(row.getLong(0), row.getInt(1),
-                encoding.storedBytes(row, 2)))
-                .mapPartitions(it -> new CompactSource(it, layout, capBytes), true);
+        JavaRDD<StoredExample> stored = partitioned(spark, splitDir, workers, row -> new StoredExample(row.getLong(0),
+                row.getInt(1), encoding.storedBytes(row, 2)));
+        return new JavaRDD<>(new CompactRDD(stored.rdd(), layout, capBytes), scala.reflect.ClassTag$.MODULE$.apply(Example.class));
     }
 
     private static <T> JavaRDD<T> partitioned(SparkSession spark, String splitDir, int workers, Function<Row, T> value) {

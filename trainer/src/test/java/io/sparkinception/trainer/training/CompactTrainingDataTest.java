@@ -172,4 +172,36 @@ class CompactTrainingDataTest {
         }
         PartitionData.evict(id + "-floats");
     }
+
+    @org.junit.jupiter.api.Test
+    void aRoundOnAnExistingCopyReadsNothingFromTheShuffle() throws Exception {
+        String prep = data(PixelStorage.UINT8);
+        WorkerSettings ws = settings(prep);
+        // Depth 1: the results are collected, so every shuffle block fetched is the data's.
+        ParameterAveragingMaster master = new ParameterAveragingMaster(jsc, new PartitionTrainer(ws), 1, true);
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+            @Override
+            public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+                if (end.taskMetrics() != null) {
+                    read.addAndGet(end.taskMetrics().shuffleReadMetrics().totalBlocksFetched());
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        try {
+            JavaRDD<Example> rdd = compact(prep);
+            ComputationGraph g = ParameterAveragingTest.fresh(ws.graphJson());
+            rounds(master, g, rdd, "no-shuffle-read", 0, 1);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertTrue(read.get() > 0, "the first round wrote the copies from the shuffle");
+            read.set(0);
+            rounds(master, g, rdd, "no-shuffle-read", 1, 3);
+            spark.sparkContext().listenerBus().waitUntilEmpty();
+            assertEquals(0, read.get(), "later rounds fetch no shuffle block: they read the local copies only");
+        } finally {
+            spark.sparkContext().removeSparkListener(listener);
+            PartitionData.evict("no-shuffle-read");
+        }
+    }
 }
