@@ -96,7 +96,7 @@ public final class DistributedTrainer {
         String datasetId = UUID.randomUUID().toString();
 
         jsc.setJobDescription("train: load and partition the training examples");
-        JavaRDD<Example> train = TrainingData.load(spark, data + "/train", spec, workers, level);
+        JavaRDD<Example> train = TrainingData.loadCompact(spark, data + "/train", spec, workers, cfg.dataMemoryCap() << 20);
         List<Integer> sizes = train.mapPartitions(it -> {
             int n = 0;
             while (it.hasNext()) {

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.trainer.training.data.PartitionExamples;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -56,7 +57,7 @@ public final class ParameterAveragingMaster {
         long t1 = System.nanoTime();
         PartitionTrainer worker = trainer;
         JavaRDD<WorkerResult> results = data.mapPartitionsWithIndex((Integer p, Iterator<Example> it) -> {
-            Example[] examples = PartitionData.get(datasetId, p, it);
+            PartitionExamples examples = PartitionData.get(datasetId, p, it);
             return List.of(worker.train(p, examples, bc.value())).iterator();
         }, true);
         Aggregate agg = sumInPartitionOrder(results, aggregationDepth);

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.trainer.training.data.PartitionExamples;
 import java.io.Serializable;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -36,7 +37,11 @@ public final class PartitionTrainer implements Serializable {
     }
 
     public WorkerResult train(int partition, Example[] data, RoundState state) {
-        if (data.length == 0) {
+        return train(partition, new ExampleArray(data), state);
+    }
+
+    public WorkerResult train(int partition, PartitionExamples data, RoundState state) {
+        if (data.size() == 0) {
             throw new IllegalStateException("partition " + partition + " has no training examples; use fewer workers");
         }
         long t0 = System.nanoTime();
@@ -91,6 +96,10 @@ public final class PartitionTrainer implements Serializable {
 
     /** The minibatch of a global step: features NCHW and the labels, one copy per network output. */
     MultiDataSet batch(int partition, Example[] data, long step, int outputs) {
+        return batch(partition, new ExampleArray(data), step, outputs);
+    }
+
+    MultiDataSet batch(int partition, PartitionExamples data, long step, int outputs) {
         int b = settings.batchSize();
         int c = settings.channels();
         int s = settings.imageSize();
@@ -98,7 +107,7 @@ public final class PartitionTrainer implements Serializable {
         int per = c * s * s;
         float[] features = new float[b * per];
         float[] labels = new float[b * k];
-        int n = data.length;
+        int n = data.size();
         int[] perm = null;
         long permEpoch = -1;
         for (int i = 0; i < b; i++) {
@@ -108,15 +117,16 @@ public final class PartitionTrainer implements Serializable {
                 perm = permutation(n, Seeds.mix(settings.seed(), 2, partition, epoch));
                 permEpoch = epoch;
             }
-            Example e = data[perm[(int) (pos % n)]];
-            if (e.chw().length != per) {
-                throw new IllegalStateException("example " + e.seq() + " has " + e.chw().length + " values, expected "
+            int e = perm[(int) (pos % n)];
+            float[] chw = data.pixels(e);
+            if (chw.length != per) {
+                throw new IllegalStateException("example " + data.seq(e) + " has " + chw.length + " values, expected "
                         + c + "x" + s + "x" + s);
             }
-            float[] x = Augmenter.apply(e.chw(), c, s, settings.mean(), settings.scale(), settings.augmentation(),
+            float[] x = Augmenter.apply(chw, c, s, settings.mean(), settings.scale(), settings.augmentation(),
                     new SplittableRandom(Seeds.mix(settings.seed(), 3, partition, pos)));
             System.arraycopy(x, 0, features, i * per, per);
-            labels[i * k + e.label()] = 1f;
+            labels[i * k + data.label(e)] = 1f;
         }
         INDArray f = Nd4j.create(features, new long[] {b, c, s, s});
         INDArray l = Nd4j.create(labels, new long[] {b, k});

@@ -23,7 +23,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
                           double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
-                          DivergenceGuard.Policy onDivergence, Kernels kernels, String rendered) implements Serializable {
+                          DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap,
+                          String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -60,6 +61,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                 "--weight-decay must be -1 (the family's) or >= 0, got " + fmt(weightDecay));
         require(onDivergence != null, "--on-divergence must be stop or skip-round-and-halve-lr");
         require(kernels != null, "--kernels must be onednn or builtin");
+        require(dataMemoryCap >= 1 && dataMemoryCap <= (Long.MAX_VALUE >> 20), "--data-memory-cap must be >= 1 (MB), got "
+                + dataMemoryCap);
         require(batchNormDecay == -1 || (batchNormDecay > 0 && batchNormDecay < 1),
                 "--batch-norm-decay must be -1 (the family's) or in (0, 1), got " + fmt(batchNormDecay));
         try {
@@ -145,6 +148,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
                     DivergenceGuard.Policy.of(c.getString("on-divergence")), Kernels.of(c.getString("kernels")),
+                    c.getLong("data-memory-cap"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

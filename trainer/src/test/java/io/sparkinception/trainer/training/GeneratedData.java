@@ -25,6 +25,11 @@ final class GeneratedData {
 
     /** Writes {@code perClass} images per class under {@code dir} and preprocesses them into {@code dir/prep}. */
     static String preprocess(SparkSession spark, Path dir, int perClass) throws Exception {
+        return preprocess(spark, dir, perClass, PixelStorage.FLOAT32, 24);
+    }
+
+    /** As {@link #preprocess(SparkSession, Path, int)}, with the shards' pixels stored as {@code storage} at {@code size} px. */
+    static String preprocess(SparkSession spark, Path dir, int perClass, PixelStorage storage, int size) throws Exception {
         Random r = new Random(5);
         StringBuilder csv = new StringBuilder("path,label,xmin,ymin,xmax,ymax\n");
         String[] labels = {"red", "green", "blue"};
@@ -47,7 +52,7 @@ final class GeneratedData {
         String out = dir.resolve("prep").toString();
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, annotations.toString(), "", "", null, true);
         PreprocessPipeline.run(spark, new PreprocessConfig(source, out, new PreprocessConfig.CropSpec(0.0, true,
-                Interpolation.AREA), 24, 2, 0.2, 3, null, null, PixelStorage.FLOAT32, true, 2, 60, false, "auto"),
+                Interpolation.AREA), size, 2, 0.2, 3, null, null, storage, true, 2, 60, false, "auto"),
                 new PrintStream(NullOutputStream.INSTANCE));
         return out;
     }
