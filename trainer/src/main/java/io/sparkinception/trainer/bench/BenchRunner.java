@@ -2,6 +2,7 @@ package io.sparkinception.trainer.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.models.ModelFamily;
 import io.sparkinception.trainer.models.ModelSpec;
@@ -214,13 +215,13 @@ public final class BenchRunner {
 
     private void write() throws IOException {
         Files.writeString(out.resolve("bench.json"), MetadataIO.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-        StringBuilder csv = new StringBuilder("suite,config,kernels,threads,unit,median,min,max,repeats,percent_of_sgemm,peak_rss_mb\n");
+        CsvTable csv = new CsvTable("suite", "config", "kernels", "threads", "unit", "median", "min", "max", "repeats",
+                "percent_of_sgemm", "peak_rss_mb");
         for (BenchRow r : rows) {
-            csv.append(String.join(",", r.suite(), '"' + r.config() + '"', r.kernels(), Integer.toString(r.threads()), r.unit(),
-                    num(r.median()), num(r.min()), num(r.max()), Integer.toString(r.values().size()),
-                    num(r.extra().get("percent_of_sgemm")), num(r.extra().get("peak_rss_mb")))).append('\n');
+            csv.row(r.suite(), r.config(), r.kernels(), r.threads(), r.unit(), num(r.median()), num(r.min()), num(r.max()),
+                    r.values().size(), num(r.extra().get("percent_of_sgemm")), num(r.extra().get("peak_rss_mb")));
         }
-        Files.writeString(out.resolve("bench.csv"), csv);
+        Files.writeString(out.resolve("bench.csv"), csv.toString());
     }
 
     /** The table a person reads: medians with min-max, percent of SGEMM, peak RSS, train's round breakdown. */
