@@ -1,7 +1,7 @@
 package io.sparkinception.trainer.bench;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.CsvTable;
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.models.ModelFamily;
@@ -169,7 +169,7 @@ public final class BenchRunner {
             throw new IllegalStateException("bench probe " + args + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
                     + "); its last output:\n" + tail);
         }
-        return MetadataIO.mapper().readTree(found);
+        return Json.mapper().readTree(found);
     }
 
     /** This JVM's module flags and heap, so the probes run as the job does (Spark needs the --add-opens on Java 17). */
@@ -214,7 +214,7 @@ public final class BenchRunner {
     }
 
     private void write() throws IOException {
-        Files.writeString(out.resolve("bench.json"), MetadataIO.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        Files.writeString(out.resolve("bench.json"), Json.toJson(rows));
         CsvTable csv = new CsvTable("suite", "config", "kernels", "threads", "unit", "median", "min", "max", "repeats",
                 "percent_of_sgemm", "peak_rss_mb");
         for (BenchRow r : rows) {
