@@ -1,10 +1,10 @@
 package io.sparkinception.jobs;
 
+import io.sparkinception.common.Json;
 import com.typesafe.config.Config;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkinception.common.Settings;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.trainer.kernels.KernelReport;
 import io.sparkinception.trainer.kernels.KernelRuntime;
 import io.sparkinception.trainer.kernels.Kernels;
@@ -55,11 +55,11 @@ final class ModelsJob implements Command {
                 .map(r -> KernelReport.of(KernelRuntime.build(Kernels.of(kernels, "--kernels"), () -> InceptionZoo.build(r.spec())),
                         Kernels.of(kernels))).toList();
         if (c.getBoolean("json")) {
-            ArrayNode json = (ArrayNode) MetadataIO.mapper().readTree(ModelReports.toJson(reports));
+            ArrayNode json = (ArrayNode) Json.mapper().readTree(ModelReports.toJson(reports));
             for (int i = 0; i < kernelReports.size(); i++) {
-                ((ObjectNode) json.get(i)).set("kernels", MetadataIO.mapper().valueToTree(kernelReports.get(i)));
+                ((ObjectNode) json.get(i)).set("kernels", Json.mapper().valueToTree(kernelReports.get(i)));
             }
-            out.println(MetadataIO.mapper().writeValueAsString(json));
+            out.println(Json.toJson(json));
         } else {
             out.print(ModelReports.toText(reports));
             for (int i = 0; i < kernelReports.size(); i++) {

@@ -3,8 +3,8 @@ package io.sparkinception.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -82,7 +82,7 @@ class EnsembleEvaluateTest {
                 "confusion.png", "learning_curves.png", "calibration.png")) {
             assertTrue(Files.size(report.resolve(f)) > 0, f);
         }
-        JsonNode json = MetadataIO.mapper().readTree(report.resolve("report.json").toFile());
+        JsonNode json = Json.mapper().readTree(report.resolve("report.json").toFile());
         JsonNode results = json.get("results");
         // 1 member x (1, 10, 144) and 3 members x (1, 10, 144): the paper's Table 3 layout.
         assertEquals(6, results.size(), results.toString());

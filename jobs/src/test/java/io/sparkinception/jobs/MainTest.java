@@ -3,8 +3,8 @@ package io.sparkinception.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,19 +63,19 @@ class MainTest {
         } finally {
             System.clearProperty("spark.master");
         }
-        JsonNode train = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep/metadata.json")));
+        JsonNode train = Json.mapper().readTree(Files.readString(dir.resolve("prep/metadata.json")));
         assertEquals(240, train.at("/counts/input_records").asInt());
         assertEquals(240, train.at("/counts/written").asInt());
         assertEquals(4, train.at("/classes").size());
-        JsonNode test = MetadataIO.mapper().readTree(Files.readString(dir.resolve("prep-test/metadata.json")));
+        JsonNode test = Json.mapper().readTree(Files.readString(dir.resolve("prep-test/metadata.json")));
         assertEquals(60, test.at("/counts/per_split/test").asInt());
         assertEquals(train.at("/spec/mean"), test.at("/spec/mean"));
         String printed = out.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("quickstart: done"), printed);
         assertTrue(printed.contains("report.html"), printed);
-        JsonNode ensemble = MetadataIO.mapper().readTree(Files.readString(dir.resolve("ensemble/ensemble.json")));
+        JsonNode ensemble = Json.mapper().readTree(Files.readString(dir.resolve("ensemble/ensemble.json")));
         assertEquals(2, ensemble.get("members").size());
-        JsonNode report = MetadataIO.mapper().readTree(Files.readString(dir.resolve("report/report.json")));
+        JsonNode report = Json.mapper().readTree(Files.readString(dir.resolve("report/report.json")));
         // 1 member and 2 members, each with 1 and 10 crops.
         assertEquals(4, report.get("results").size(), report.get("results").toString());
         assertEquals(60, report.at("/data/examples").asInt());
@@ -90,7 +90,7 @@ class MainTest {
     void modelsPrintsJsonPerFamily() throws Exception {
         assertEquals(0, run("models", "--family", "googlenet", "--classes", "10", "--image-size", "75", "--width", "0.25",
                 "--aux", "false", "--json"));
-        JsonNode json = MetadataIO.mapper().readTree(out.toString(StandardCharsets.UTF_8));
+        JsonNode json = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertEquals(1, json.size());
         JsonNode g = json.get(0);
         assertEquals("googlenet", g.get("family").asText());
@@ -106,7 +106,7 @@ class MainTest {
     void modelsJsonSaysWhichKernelsEachLayerTypeRunsOn() throws Exception {
         assertEquals(0, run("models", "--family", "googlenet", "--classes", "10", "--image-size", "75", "--width", "0.25",
                 "--json", "--kernels", "onednn"));
-        JsonNode k = MetadataIO.mapper().readTree(out.toString(StandardCharsets.UTF_8)).get(0).get("kernels");
+        JsonNode k = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8)).get(0).get("kernels");
         assertEquals("onednn", k.get("effective").asText(), k.toString());
         assertEquals(59, k.get("layers").get("ConvolutionLayer").get("oneDNN").asInt(), k.toString());
         assertEquals(59, k.get("layers").get("BatchNormalization").get("oneDNN").asInt(), k.toString());

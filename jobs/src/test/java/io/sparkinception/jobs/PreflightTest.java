@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.DatasetMetadata;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.annotations.ClassInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,7 +39,7 @@ class PreflightTest {
         DatasetMetadata m = new DatasetMetadata(DatasetMetadata.FORMAT_VERSION, "now", Map.of(), null, spec,
                 List.of(new ClassInfo(0, "a", "a"), new ClassInfo(1, "b", "b"), new ClassInfo(2, "c", "c")), counts,
                 Map.of("train", 1), List.of());
-        Files.writeString(data.resolve("metadata.json"), MetadataIO.toJson(m));
+        Files.writeString(data.resolve("metadata.json"), Json.toJson(m));
     }
 
     /** Runs a command; asserts exit code 2, one error line naming the command, and no Spark session. */

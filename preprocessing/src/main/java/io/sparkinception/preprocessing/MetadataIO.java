@@ -1,41 +1,20 @@
 package io.sparkinception.preprocessing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.common.Json;
 import java.io.IOException;
 
-/** Reads and writes {@link DatasetMetadata} as snake_case JSON. */
+/** Reads and writes {@link DatasetMetadata} ({@code metadata.json}) through the project's {@link Json} mapper. */
 public final class MetadataIO {
     public static final String FILE_NAME = "metadata.json";
-
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private MetadataIO() {
     }
 
-    /** The shared mapper (snake_case, indented) for every JSON file the project writes. */
-    public static ObjectMapper mapper() {
-        return MAPPER;
-    }
-
-    public static String toJson(Object value) {
-        try {
-            return MAPPER.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
-        }
-    }
-
     public static DatasetMetadata fromJson(String json, String source) {
         try {
-            DatasetMetadata m = MAPPER.readValue(json, DatasetMetadata.class);
+            DatasetMetadata m = Json.mapper().readValue(json, DatasetMetadata.class);
             if (m.formatVersion() != DatasetMetadata.FORMAT_VERSION) {
                 throw new IllegalArgumentException(source + ": metadata format version " + m.formatVersion()
                         + ", this build reads version " + DatasetMetadata.FORMAT_VERSION);
@@ -57,6 +36,6 @@ public final class MetadataIO {
     }
 
     public static void write(HadoopFiles files, String outputDir, DatasetMetadata metadata) throws IOException {
-        files.writeAtomically(outputDir + "/" + FILE_NAME, toJson(metadata));
+        files.writeAtomically(outputDir + "/" + FILE_NAME, Json.toJson(metadata));
     }
 }

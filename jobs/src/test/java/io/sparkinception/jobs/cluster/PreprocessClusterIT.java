@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkinception.preprocessing.MetadataIO;
@@ -110,7 +111,7 @@ class PreprocessClusterIT {
     }
 
     private static ObjectNode readMetadata(Path dir) throws IOException {
-        ObjectNode tree = (ObjectNode) MetadataIO.mapper().readTree(dir.resolve(MetadataIO.FILE_NAME).toFile());
+        ObjectNode tree = (ObjectNode) Json.mapper().readTree(dir.resolve(MetadataIO.FILE_NAME).toFile());
         assertTrue(tree.has("created_at"), dir + "/metadata.json has no created_at");
         tree.remove("created_at");
         return tree;

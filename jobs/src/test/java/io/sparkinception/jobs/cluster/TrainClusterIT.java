@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.testing.SharedData;
@@ -121,8 +122,8 @@ class TrainClusterIT {
         }
 
         // ---- the same parameters, bit for bit ---------------------------------------------------------------
-        JsonNode a = MetadataIO.mapper().readTree(cleanOut.resolve("summary.json").toFile());
-        JsonNode b = MetadataIO.mapper().readTree(faultyOut.resolve("summary.json").toFile());
+        JsonNode a = Json.mapper().readTree(cleanOut.resolve("summary.json").toFile());
+        JsonNode b = Json.mapper().readTree(faultyOut.resolve("summary.json").toFile());
         assertEquals(ROUNDS, a.get("rounds").asLong(), "the fault-free run did not run " + ROUNDS + " rounds: " + a);
         assertEquals(a.get("rounds"), b.get("rounds"), "rounds differ");
         assertEquals(a.get("examples_seen"), b.get("examples_seen"), "examples_seen differs");
@@ -324,7 +325,7 @@ class TrainClusterIT {
                 if (r.statusCode() != 200 || !(body.startsWith("[") || body.startsWith("{"))) {
                     return Optional.empty();
                 }
-                return Optional.of(MetadataIO.mapper().readTree(body));
+                return Optional.of(Json.mapper().readTree(body));
             } catch (IOException e) {
                 // Not listening yet, timed out, or a connection reset while the UI starts: not ready.
                 return Optional.empty();
@@ -342,7 +343,7 @@ class TrainClusterIT {
     private static List<String> roundLosses(Path output) throws IOException {
         List<String> losses = new ArrayList<>();
         for (String line : Files.readAllLines(output.resolve("metrics.jsonl"))) {
-            JsonNode m = MetadataIO.mapper().readTree(line);
+            JsonNode m = Json.mapper().readTree(line);
             if (m.path("type").asText().equals("round")) {
                 losses.add(m.path("round").asText() + ":" + m.path("loss").asText());
             }

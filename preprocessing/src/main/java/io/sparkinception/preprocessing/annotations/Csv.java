@@ -1,11 +1,46 @@
 package io.sparkinception.preprocessing.annotations;
 
+import io.sparkinception.common.CsvTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** A small RFC 4180 CSV line splitter: quoted fields may hold the delimiter and doubled quotes. */
+/**
+ * CSV for the annotation readers: whole files through {@link CsvTable#parse} (quoted fields may hold the
+ * delimiter, doubled quotes and line breaks), and a line splitter for one-line formats (class lists).
+ */
 public final class Csv {
     private Csv() {
+    }
+
+    /**
+     * An annotation CSV as read: the header, the data records (fields trimmed; each with the line it starts on) and,
+     * when a quote is never closed, a skip record for the rest of the file instead of one merged field.
+     */
+    public record Table(List<String> header, List<CsvTable.Record> rows, Optional<Skipped> unreadable) {
+    }
+
+    /**
+     * Reads {@code text}; {@code fileName} prefixes locations ({@code name:line}).
+     *
+     * @throws IllegalArgumentException when there is no header record (an empty file, or a header whose quote never
+     *                                  closes), naming {@code file}
+     */
+    public static Table read(String text, char delimiter, String file, String fileName) {
+        CsvTable.Parsed parsed = CsvTable.parse(text, delimiter);
+        List<CsvTable.Record> records = new ArrayList<>();
+        for (CsvTable.Record r : parsed.records()) {
+            records.add(new CsvTable.Record(r.line(), r.fields().stream().map(String::trim).toList()));
+        }
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException(file + ": " + parsed.problem().map(CsvTable.Problem::message)
+                    .orElse("empty file") + ", expected a header row");
+        }
+        Optional<Skipped> unreadable = parsed.problem().map(p -> {
+            String location = fileName + ":" + p.line();
+            return new Skipped(location, location, SkipReason.MALFORMED_RECORD, p.message());
+        });
+        return new Table(records.get(0).fields(), records.subList(1, records.size()), unreadable);
     }
 
     /** Splits text into lines (LF or CRLF), dropping a trailing empty line and a UTF-8 byte-order mark. */
@@ -20,6 +55,7 @@ public final class Csv {
         return out;
     }
 
+    /** Splits one line (no line breaks inside quotes; for whole files use {@link #read}). */
     public static List<String> split(String line, char delimiter) {
         List<String> fields = new ArrayList<>();
         StringBuilder cur = new StringBuilder();

@@ -1,6 +1,7 @@
 package io.sparkinception.preprocessing.annotations;
 
 import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.common.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,11 +21,9 @@ public final class CsvReader implements AnnotationReader {
         String csvPath = spec.input();
         SourceSpec.CsvColumns c = spec.csv();
         String root = spec.imagesRoot().isEmpty() ? GtsrbReader.parent(csvPath) : spec.imagesRoot();
-        List<String> lines = Csv.lines(files.readText(csvPath));
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException(csvPath + ": empty file, expected a header row");
-        }
-        List<String> header = Csv.split(lines.get(0), c.delimiter());
+        String fileName = GtsrbReader.name(csvPath);
+        Csv.Table table = Csv.read(files.readText(csvPath), c.delimiter(), csvPath, fileName);
+        List<String> header = table.header();
         int path = Csv.column(header, c.path(), csvPath);
         int label = Csv.column(header, c.label(), csvPath);
         int x1 = Csv.column(header, c.xmin(), csvPath);
@@ -33,16 +32,12 @@ public final class CsvReader implements AnnotationReader {
         int y2 = Csv.column(header, c.ymax(), csvPath);
         int split = c.split().isEmpty() ? -1 : Csv.column(header, c.split(), csvPath);
         int group = c.group().isEmpty() ? -1 : Csv.column(header, c.group(), csvPath);
-        String fileName = GtsrbReader.name(csvPath);
         Map<String, Integer> perImage = new HashMap<>();
         List<Annotation> annotations = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (int n = 1; n < lines.size(); n++) {
-            if (lines.get(n).isBlank()) {
-                continue;
-            }
-            String location = fileName + ":" + (n + 1);
-            List<String> f = Csv.split(lines.get(n), c.delimiter());
+        for (CsvTable.Record row : table.rows()) {
+            String location = fileName + ":" + row.line();
+            List<String> f = row.fields();
             try {
                 if (f.size() < header.size()) {
                     throw new IllegalArgumentException("expected " + header.size() + " fields, got " + f.size());
@@ -62,6 +57,7 @@ public final class CsvReader implements AnnotationReader {
                 skipped.add(new Skipped(location, location, SkipReason.MALFORMED_RECORD, e.getMessage()));
             }
         }
+        table.unreadable().ifPresent(skipped::add);
         List<ClassInfo> classes = spec.classNames().isEmpty() ? List.of()
                 : ClassNames.parse(files.readText(spec.classNames()), spec.classNames());
         return new ReadResult(annotations, skipped, classes);

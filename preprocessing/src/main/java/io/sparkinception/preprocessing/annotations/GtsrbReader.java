@@ -1,6 +1,7 @@
 package io.sparkinception.preprocessing.annotations;
 
 import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.common.HadoopFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,11 +23,12 @@ public final class GtsrbReader implements AnnotationReader {
     public ReadResult read(SourceSpec spec, HadoopFiles files) throws IOException {
         String csvPath = spec.input();
         String root = spec.imagesRoot().isEmpty() ? parent(csvPath) : spec.imagesRoot();
-        List<String> lines = Csv.lines(files.readText(csvPath));
-        if (lines.isEmpty()) {
+        String text = files.readText(csvPath);
+        if (text.isBlank()) {
             throw new IllegalArgumentException(csvPath + ": empty file, expected a header " + String.join(",", COLUMNS));
         }
-        List<String> header = Csv.split(lines.get(0), ',');
+        Csv.Table table = Csv.read(text, ',', csvPath, name(csvPath));
+        List<String> header = table.header();
         int[] col = new int[COLUMNS.length];
         for (int i = 0; i < COLUMNS.length; i++) {
             col[i] = Csv.column(header, COLUMNS[i], csvPath);
@@ -34,12 +36,9 @@ public final class GtsrbReader implements AnnotationReader {
         String fileName = name(csvPath);
         List<Annotation> annotations = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (int n = 1; n < lines.size(); n++) {
-            String location = fileName + ":" + (n + 1);
-            if (lines.get(n).isBlank()) {
-                continue;
-            }
-            List<String> f = Csv.split(lines.get(n), ',');
+        for (CsvTable.Record row : table.rows()) {
+            String location = fileName + ":" + row.line();
+            List<String> f = row.fields();
             try {
                 if (f.size() < header.size()) {
                     throw new IllegalArgumentException("expected " + header.size() + " fields, got " + f.size());
@@ -59,6 +58,7 @@ public final class GtsrbReader implements AnnotationReader {
                 skipped.add(new Skipped(location, location, SkipReason.MALFORMED_RECORD, e.getMessage()));
             }
         }
+        table.unreadable().ifPresent(skipped::add);
         List<ClassInfo> classes = spec.classNames().isEmpty() ? List.of()
                 : ClassNames.parse(files.readText(spec.classNames()), spec.classNames());
         for (ClassInfo c : classes) {

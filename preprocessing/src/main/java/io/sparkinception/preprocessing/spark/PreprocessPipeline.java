@@ -10,6 +10,7 @@ import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SkipReason;
 import io.sparkinception.preprocessing.annotations.Skipped;
+import io.sparkinception.preprocessing.annotations.SkippedCsv;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.ChannelStats;
@@ -160,7 +161,7 @@ public final class PreprocessPipeline {
         }
         DatasetMetadata metadata = new DatasetMetadata(DatasetMetadata.FORMAT_VERSION, Instant.now().toString(),
                 createdBy(spark), input(cfg, files), spec, plan.classes(), counts, shardCounts, skipped);
-        files.writeAtomically(output + "/skipped.csv", skippedCsv(skipped));
+        files.writeAtomically(output + "/skipped.csv", SkippedCsv.withoutPaths(skipped));
         MetadataIO.write(files, output, metadata);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result(metadata, seconds, plan.inputRecords() / Math.max(seconds, 1e-9));
@@ -293,20 +294,6 @@ public final class PreprocessPipeline {
         m.put("java", System.getProperty("java.version"));
         return m;
     }
-
-    static String skippedCsv(List<Skipped> skipped) {
-        StringBuilder sb = new StringBuilder("id,location,reason,detail\n");
-        for (Skipped s : skipped) {
-            sb.append(csv(s.id())).append(',').append(csv(s.location())).append(',').append(s.reason().id())
-                    .append(',').append(csv(s.detail())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String csv(String s) {
-        return "\"" + (s == null ? "" : s.replace("\"", "\"\"")) + "\"";
-    }
-
 
     /** A one-screen summary of a finished run. */
     public static String summaryTable(Result r) {

@@ -1,6 +1,7 @@
 package io.sparkinception.preprocessing.synthetic;
 
 import io.sparkinception.preprocessing.image.Box;
+import io.sparkinception.common.CsvTable;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
@@ -136,19 +135,18 @@ public final class SyntheticSigns {
     /** Writes {@code trainPerClass} and {@code testPerClass} images per class as PNG plus gtsrb-format CSVs. */
     public Written write(Path dir, int trainPerClass, int testPerClass, long seed) throws IOException {
         Files.createDirectories(dir);
-        StringBuilder names = new StringBuilder("ClassId,SignName\n");
+        CsvTable names = new CsvTable("ClassId", "SignName");
         for (int c = 0; c < classes; c++) {
-            names.append(c).append(",\"").append(className(c)).append("\"\n");
+            names.row(c, className(c));
         }
-        Path classNames = Files.writeString(dir.resolve("signnames.csv"), names, StandardCharsets.UTF_8);
+        Path classNames = Files.writeString(dir.resolve("signnames.csv"), names.toString(), StandardCharsets.UTF_8);
         Path train = writeSplit(dir, "Train", trainPerClass, seed);
         Path test = writeSplit(dir, "Test", testPerClass, seed + 1_000_003L);
         return new Written(train, test, classNames, classes, classes * trainPerClass, classes * testPerClass);
     }
 
     private Path writeSplit(Path dir, String split, int perClass, long seed) throws IOException {
-        StringBuilder csv = new StringBuilder("Width,Height,Roi.X1,Roi.Y1,Roi.X2,Roi.Y2,ClassId,Path\n");
-        List<String> rows = new ArrayList<>();
+        CsvTable csv = new CsvTable("Width", "Height", "Roi.X1", "Roi.Y1", "Roi.X2", "Roi.Y2", "ClassId", "Path");
         for (int c = 0; c < classes; c++) {
             for (int i = 0; i < perClass; i++) {
                 // GTSRB's naming: CLASS_TRACK_FRAME; every sample is its own "track" here.
@@ -157,12 +155,11 @@ public final class SyntheticSigns {
                 Path file = dir.resolve(rel);
                 Files.createDirectories(file.getParent());
                 ImageIO.write(s.image(), "png", file.toFile());
-                rows.add(String.format(Locale.ROOT, "%d,%d,%d,%d,%d,%d,%d,%s", s.image().getWidth(), s.image().getHeight(),
-                        s.box().x1(), s.box().y1(), s.box().x2(), s.box().y2(), c, rel));
+                csv.row(s.image().getWidth(), s.image().getHeight(), s.box().x1(), s.box().y1(), s.box().x2(), s.box().y2(),
+                        c, rel);
             }
         }
-        rows.forEach(r -> csv.append(r).append('\n'));
-        return Files.writeString(dir.resolve(split + ".csv"), csv, StandardCharsets.UTF_8);
+        return Files.writeString(dir.resolve(split + ".csv"), csv.toString(), StandardCharsets.UTF_8);
     }
 
     /** The bounding box of the pixels that differ between two images of the same size. */

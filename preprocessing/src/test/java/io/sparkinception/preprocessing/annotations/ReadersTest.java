@@ -93,6 +93,50 @@ class ReadersTest {
         assertTrue(r.skipped().get(1).detail().contains("unknown split 'holdout'"), r.skipped().get(1).detail());
     }
 
+    private ReadResult readCsv(String text) throws Exception {
+        Path csv = Files.writeString(dir.resolve("boxes.csv"), text);
+        return new CsvReader().read(new SourceSpec(SourceSpec.Format.CSV, csv.toString(), "/r", "",
+                SourceSpec.CsvColumns.DEFAULT, true), files);
+    }
+
+    @Test
+    void csvQuotedFieldsMayHoldLineFeeds() throws Exception {
+        ReadResult r = readCsv("path,label,xmin,ymin,xmax,ymax\na.png,\"two\nlines\",1,2,3,4\nb.png,cat,1,2,3,x\n");
+        assertEquals(List.of("two\nlines"), r.annotations().stream().map(Annotation::label).toList());
+        assertEquals("boxes.csv:2", r.annotations().get(0).location());
+        assertEquals("boxes.csv:4", r.skipped().get(0).location(), "lines count from the file, not from records");
+    }
+
+    @Test
+    void csvQuotedFieldsMayHoldCrLf() throws Exception {
+        ReadResult r = readCsv("path,label,xmin,ymin,xmax,ymax\r\n\"dir\r\na.png\",cat,1,2,3,4\r\nb.png,dog,1,2,3,4\r\n");
+        assertEquals(List.of("dir\r\na.png", "b.png"), r.annotations().stream().map(Annotation::sourcePath).toList());
+        assertEquals("boxes.csv:4", r.annotations().get(1).location());
+        assertEquals(0, r.skipped().size());
+    }
+
+    @Test
+    void csvQuotedFieldsMayHoldCommasAndDoubledQuotes() throws Exception {
+        ReadResult r = readCsv("path,label,xmin,ymin,xmax,ymax\n\"a,b.png\",\"say \"\"hi\"\", ok\",1,2,3,4\n");
+        assertEquals("a,b.png", r.annotations().get(0).sourcePath());
+        assertEquals("say \"hi\", ok", r.annotations().get(0).label());
+    }
+
+    @Test
+    void csvUnterminatedQuoteIsASkipNotAMergeOfTheRest() throws Exception {
+        ReadResult r = readCsv("path,label,xmin,ymin,xmax,ymax\na.png,cat,1,2,3,4\nb.png,\"open,1,2,3,4\n"
+                + "c.png,cat,1,2,3,4\nd.png,cat,1,2,3,4\n");
+        assertEquals(List.of("a.png"), r.annotations().stream().map(Annotation::sourcePath).toList());
+        assertEquals(1, r.skipped().size());
+        Skipped s = r.skipped().get(0);
+        assertEquals(SkipReason.MALFORMED_RECORD, s.reason());
+        assertEquals("boxes.csv:3", s.location(), "the line the quote opens on");
+        assertTrue(s.detail().contains("not closed") && s.detail().contains("line 3"), s.detail());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> readCsv("path,\"label,xmin\nx,y\n"));
+        assertTrue(e.getMessage().contains("not closed") && e.getMessage().contains("expected a header row"), e.getMessage());
+    }
+
     @Tag("e2e") // shared BCCD data
     @Test
     void vocReaderConvertsOneBasedBoxesAndUsesImageSets() throws Exception {

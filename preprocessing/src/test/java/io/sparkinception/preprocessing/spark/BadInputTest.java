@@ -106,6 +106,7 @@ class BadInputTest {
         String skippedCsv = Files.readString(Path.of(output, "skipped.csv"));
         assertEquals(10, skippedCsv.lines().count(), "header + one line per skipped record");
         assertTrue(skippedCsv.contains("missing_file"));
+        assertTrue(skippedCsv.startsWith("path,id,location,reason,detail\n"), "the layout predict writes too");
         // Input alpha image has (0,0,0,0) pixels: they decode to black, not to an error.
         assertEquals(2, m.counts().perClass().get("train")[0]);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -153,7 +154,7 @@ class HdfsRoundTripTest {
     }
 
     private static JsonNode comparable(String json) throws Exception {
-        ObjectNode node = (ObjectNode) MetadataIO.mapper().readTree(json);
+        ObjectNode node = (ObjectNode) Json.mapper().readTree(json);
         node.remove("created_at");
         return node;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
@@ -77,7 +78,7 @@ class PreprocessSharedDataTest {
             assertTrue(n > 0, "every class present in train");
         }
         assertEquals(43, m.classes().size());
-        assertEquals(MetadataIO.toJson(m), MetadataIO.toJson(MetadataIO.read(HadoopFiles.local(), trainOut)), "metadata.json round-trips");
+        assertEquals(Json.toJson(m), Json.toJson(MetadataIO.read(HadoopFiles.local(), trainOut)), "metadata.json round-trips");
 
         List<Row> train = spark.read().parquet(trainOut + "/train").collectAsList();
         List<Row> val = spark.read().parquet(trainOut + "/val").collectAsList();

@@ -1,7 +1,7 @@
 package io.sparkinception.trainer.bench;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
@@ -53,8 +53,7 @@ public final class BenchProbe {
             default -> throw new IllegalArgumentException("unknown probe " + args[0]);
         };
         result.put("peak_rss_mb", peakRssMb());
-        System.out.println(PREFIX + MetadataIO.mapper().writer()
-                .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+        System.out.println(PREFIX + Json.toJsonLine(result));
         System.exit(0);
     }
 
@@ -150,7 +149,7 @@ public final class BenchProbe {
             int n = 0;
             long prevSeen = -1;
             for (String line : lines) {
-                JsonNode m = MetadataIO.mapper().readTree(line);
+                JsonNode m = Json.mapper().readTree(line);
                 if (!"round".equals(m.path("type").asText())) {
                     continue;
                 }

@@ -1,7 +1,8 @@
 package io.sparkinception.trainer.bench;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.models.ModelFamily;
 import io.sparkinception.trainer.models.ModelSpec;
@@ -168,7 +169,7 @@ public final class BenchRunner {
             throw new IllegalStateException("bench probe " + args + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue())
                     + "); its last output:\n" + tail);
         }
-        return MetadataIO.mapper().readTree(found);
+        return Json.mapper().readTree(found);
     }
 
     /** This JVM's module flags and heap, so the probes run as the job does (Spark needs the --add-opens on Java 17). */
@@ -213,14 +214,14 @@ public final class BenchRunner {
     }
 
     private void write() throws IOException {
-        Files.writeString(out.resolve("bench.json"), MetadataIO.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-        StringBuilder csv = new StringBuilder("suite,config,kernels,threads,unit,median,min,max,repeats,percent_of_sgemm,peak_rss_mb\n");
+        Files.writeString(out.resolve("bench.json"), Json.toJson(rows));
+        CsvTable csv = new CsvTable("suite", "config", "kernels", "threads", "unit", "median", "min", "max", "repeats",
+                "percent_of_sgemm", "peak_rss_mb");
         for (BenchRow r : rows) {
-            csv.append(String.join(",", r.suite(), '"' + r.config() + '"', r.kernels(), Integer.toString(r.threads()), r.unit(),
-                    num(r.median()), num(r.min()), num(r.max()), Integer.toString(r.values().size()),
-                    num(r.extra().get("percent_of_sgemm")), num(r.extra().get("peak_rss_mb")))).append('\n');
+            csv.row(r.suite(), r.config(), r.kernels(), r.threads(), r.unit(), num(r.median()), num(r.min()), num(r.max()),
+                    r.values().size(), num(r.extra().get("percent_of_sgemm")), num(r.extra().get("peak_rss_mb")));
         }
-        Files.writeString(out.resolve("bench.csv"), csv);
+        Files.writeString(out.resolve("bench.csv"), csv.toString());
     }
 
     /** The table a person reads: medians with min-max, percent of SGEMM, peak RSS, train's round breakdown. */

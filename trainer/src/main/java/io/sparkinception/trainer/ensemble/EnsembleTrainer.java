@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.ensemble;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.HadoopFiles;
@@ -110,7 +111,7 @@ public final class EnsembleTrainer {
             Manifest manifest = new Manifest(1, Instant.now().toString(), data, metadata.spec(),
                     metadata.classes().stream().map(c -> c.label()).toList(), entries, total,
                     (System.nanoTime() - start) / 1e9, ens.rendered(), base.rendered());
-            files.writeAtomically(out + "/ensemble.json", MetadataIO.toJson(manifest));
+            files.writeAtomically(out + "/ensemble.json", Json.toJson(manifest));
             log.printf(Locale.ROOT, "ensemble: done, %d members, %s of member training (wall %s); manifest %s/ensemble.json%n",
                     entries.size(), ProgressMonitor.formatDuration(total),
                     ProgressMonitor.formatDuration(manifest.wallSeconds()), out);
@@ -142,7 +143,7 @@ public final class EnsembleTrainer {
             status = resume ? "resumed" : "trained";
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(dir + "/summary.json"), LinkedHashMap.class);
+        Map<String, Object> summary = Json.mapper().readValue(files.readText(dir + "/summary.json"), LinkedHashMap.class);
         return new MemberEntry(m.name(), dir, m.family(), m.width(), m.seed(), m.samplingSeed(), wide, status,
                 summary.get("wall_seconds") instanceof Number n ? n.doubleValue() : Double.NaN, summary);
     }

@@ -14,6 +14,7 @@ import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.training.EvalData;
@@ -162,39 +163,33 @@ public final class Evaluation {
     }
 
     static String predictionsCsv(List<DistributedScorer.Prediction> preds, DatasetMetadata m) {
-        StringBuilder sb = new StringBuilder("seq,label,label_name,predicted,predicted_name,confidence,correct,top5\n");
+        CsvTable csv = new CsvTable("seq", "label", "label_name", "predicted", "predicted_name", "confidence", "correct",
+                "top5");
         for (DistributedScorer.Prediction p : preds) {
             StringBuilder top = new StringBuilder();
             for (int i = 0; i < p.top5().length; i++) {
                 top.append(i == 0 ? "" : " ").append(p.top5()[i]);
             }
-            sb.append(p.seq()).append(',').append(p.label()).append(',').append(csvText(name(m, p.label()))).append(',')
-                    .append(p.predicted()).append(',').append(csvText(name(m, p.predicted()))).append(',')
-                    .append(String.format(Locale.ROOT, "%.6f", p.confidence())).append(',')
-                    .append(p.label() == p.predicted()).append(',').append(top).append('\n');
+            csv.row(p.seq(), p.label(), name(m, p.label()), p.predicted(), name(m, p.predicted()),
+                    String.format(Locale.ROOT, "%.6f", p.confidence()), p.label() == p.predicted(), top);
         }
-        return sb.toString();
+        return csv.toString();
     }
 
     static String costCsv(DistributedScorer.Outcome o, EvaluateConfig cfg, List<String> names, DistributedScorer.Plan s) {
-        StringBuilder sb = new StringBuilder("model,crops,forward_passes_per_image,executor_seconds_per_image\n");
+        CsvTable csv = new CsvTable("model", "crops", "forward_passes_per_image", "executor_seconds_per_image");
         for (String n : names) {
             for (CropPolicy p : cfg.crops()) {
                 long nanos = o.nanos().getOrDefault(DistributedScorer.key(n, p), 0L);
-                sb.append(n).append(',').append(p.nominalCrops()).append(',').append(s.scorer().forwardPasses(p))
-                        .append(',').append(String.format(Locale.ROOT, "%.6f", nanos / 1e9 / o.examples())).append('\n');
+                csv.row(n, p.nominalCrops(), s.scorer().forwardPasses(p), String.format(Locale.ROOT, "%.6f", nanos / 1e9 / o.examples()));
             }
         }
-        return sb.toString();
+        return csv.toString();
     }
 
     static String name(DatasetMetadata m, int index) {
         String n = m.classes().get(index).name();
         return n == null || n.isBlank() ? m.classes().get(index).label() : n;
-    }
-
-    private static String csvText(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     private static String firstSplit(HadoopFiles files, String dir) {

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
@@ -84,7 +85,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         List<String> dirs = new ArrayList<>();
         boolean ensemble = files.exists(root + "/ensemble.json");
         if (ensemble) {
-            JsonNode manifest = MetadataIO.mapper().readTree(files.readText(root + "/ensemble.json"));
+            JsonNode manifest = Json.mapper().readTree(files.readText(root + "/ensemble.json"));
             for (JsonNode m : manifest.get("members")) {
                 names.add(m.get("name").asText());
                 // Members live below the ensemble directory; resolve them there, so a moved ensemble still works.
@@ -125,7 +126,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
                         + " class list than " + names.get(0) + "; members of one evaluation must share them");
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> summary = MetadataIO.mapper().readValue(files.readText(d + "/summary.json"), LinkedHashMap.class);
+            Map<String, Object> summary = Json.mapper().readValue(files.readText(d + "/summary.json"), LinkedHashMap.class);
             String file = d + "/" + weights.file;
             byte[] model = files.readBytes(file);
             // Checked once here, on the driver, before any Spark job: a broken or tampered file fails with its path.

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.evaluation;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.inference.ClassMetrics;
 import io.sparkinception.trainer.inference.ConfusedPair;
 import io.sparkinception.trainer.inference.CropPolicy;
@@ -8,7 +9,6 @@ import io.sparkinception.trainer.inference.EvaluationResult;
 import io.sparkinception.trainer.inference.ReliabilityBin;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.training.Example;
 import io.sparkinception.trainer.report.ReportInput;
@@ -128,7 +128,7 @@ final class ReportBuilder {
                     continue;
                 }
                 @SuppressWarnings("unchecked")
-                Map<String, Object> m = MetadataIO.mapper().readValue(line, LinkedHashMap.class);
+                Map<String, Object> m = Json.mapper().readValue(line, LinkedHashMap.class);
                 ReportInput.CurvePoint p = ReportInput.CurvePoint.fromMetrics(m);
                 if (p != null) {
                     out.add(p);

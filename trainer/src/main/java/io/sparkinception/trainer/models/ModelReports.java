@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.models;
 
+import io.sparkinception.common.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -110,38 +111,19 @@ public final class ModelReports {
         return out.toString();
     }
 
+    /** One line of {@link #toJson}: {@code params} is the trainable count, {@code flops_per_image} the training FLOPs. */
+    public record Summary(String family, long params, long flopsPerImage, List<ModelReport.Endpoint> endpoints) {
+        static Summary of(ModelReport r) {
+            return new Summary(r.family(), r.params(), r.trainingFlopsPerImage(), r.endpoints());
+        }
+    }
+
     /**
-     * {@code [{"family":..., "params":..., "flops_per_image":..., "endpoints":[{"name":..., "shape":[...]}]}]}, where
-     * {@code params} is the trainable count and {@code flops_per_image} the training FLOPs per image.
+     * {@code [{"family":..., "params":..., "flops_per_image":..., "endpoints":[{"name":..., "shape":[...]}]}]} on one
+     * line (the {@code models} command indents it when it prints).
      */
     public static String toJson(List<ModelReport> reports) {
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < reports.size(); i++) {
-            ModelReport r = reports.get(i);
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append("{\"family\":").append(jsonString(r.family()))
-                    .append(",\"params\":").append(r.params())
-                    .append(",\"flops_per_image\":").append(r.trainingFlopsPerImage())
-                    .append(",\"endpoints\":[");
-            for (int j = 0; j < r.endpoints().size(); j++) {
-                ModelReport.Endpoint e = r.endpoints().get(j);
-                if (j > 0) {
-                    out.append(',');
-                }
-                out.append("{\"name\":").append(jsonString(e.name())).append(",\"shape\":[");
-                for (int k = 0; k < e.shape().size(); k++) {
-                    if (k > 0) {
-                        out.append(',');
-                    }
-                    out.append(e.shape().get(k));
-                }
-                out.append("]}");
-            }
-            out.append("]}");
-        }
-        return out.append(']').toString();
+        return Json.toJsonLine(reports.stream().map(Summary::of).toList());
     }
 
     private static List<Long> shapeOf(String name, InputType type) {
@@ -156,26 +138,5 @@ public final class ModelReports {
 
     private static String shapeText(List<Long> shape) {
         return String.join("x", shape.stream().map(String::valueOf).toList());
-    }
-
-    static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -1,6 +1,8 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.common.CsvTable;
 import io.sparkinception.preprocessing.annotations.ClassInfo;
+import io.sparkinception.preprocessing.annotations.SkippedCsv;
 import io.sparkinception.preprocessing.image.Box;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -89,50 +91,38 @@ public record PredictTable(List<ClassInfo> classes, boolean annotated) implement
 
     /** {@code path,xmin,ymin,xmax,ymax,label1,name1,prob1,...,label5,name5,prob5[,true_label,correct]}. */
     public String csvHeader() {
-        StringBuilder sb = new StringBuilder("path,xmin,ymin,xmax,ymax");
+        List<String> h = new ArrayList<>(List.of("path", "xmin", "ymin", "xmax", "ymax"));
         for (int k = 1; k <= PartitionPredictor.TOP; k++) {
-            sb.append(",label").append(k).append(",name").append(k).append(",prob").append(k);
+            h.addAll(List.of("label" + k, "name" + k, "prob" + k));
         }
-        return sb.append(annotated ? ",true_label,correct\n" : "\n").toString();
+        if (annotated) {
+            h.addAll(List.of("true_label", "correct"));
+        }
+        return CsvTable.line(h);
     }
 
     /** One CSV line; fewer than five classes leave the trailing cells empty; probabilities with 6 decimals. */
     public String csvLine(PredictOutcome o) {
         PredictOutcome.Predicted p = o.prediction();
         Box b = p.box();
-        StringBuilder sb = new StringBuilder(csv(o.path())).append(',').append(b.x1()).append(',').append(b.y1())
-                .append(',').append(b.x2()).append(',').append(b.y2());
+        List<Object> cells = new ArrayList<>(List.of(o.path(), b.x1(), b.y1(), b.x2(), b.y2()));
         for (int k = 0; k < PartitionPredictor.TOP; k++) {
             if (k < p.top().length) {
-                sb.append(',').append(csv(label(p.top()[k]))).append(',').append(csv(name(p.top()[k]))).append(',')
-                        .append(String.format(Locale.ROOT, "%.6f", p.probability()[k]));
+                cells.addAll(List.of(label(p.top()[k]), name(p.top()[k]),
+                        String.format(Locale.ROOT, "%.6f", p.probability()[k])));
             } else {
-                sb.append(",,,");
+                cells.addAll(List.of("", "", ""));
             }
         }
         if (annotated) {
-            Boolean c = correct(p);
-            sb.append(',').append(p.label() == null ? "" : csv(p.label())).append(',').append(c == null ? "" : c);
+            cells.add(p.label());
+            cells.add(correct(p));
         }
-        return sb.append('\n').toString();
+        return CsvTable.line(cells);
     }
 
-    /** {@code skipped.csv}: every record that was not scored, with its reason. */
+    /** {@code skipped.csv} ({@link SkippedCsv}): every record that was not scored, with its reason. */
     public static String skippedCsv(List<PredictOutcome> skipped) {
-        StringBuilder sb = new StringBuilder("path,id,location,reason,detail\n");
-        for (PredictOutcome o : skipped) {
-            sb.append(csv(o.path())).append(',').append(csv(o.skipped().id())).append(',').append(csv(o.skipped().location()))
-                    .append(',').append(o.skipped().reason().id()).append(',').append(csv(o.skipped().detail())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** A CSV cell, quoted only when it must be (RFC 4180). */
-    static String csv(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")
-                ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return SkippedCsv.render(skipped.stream().map(o -> new SkippedCsv.Row(o.path(), o.skipped())).toList());
     }
 }

@@ -1,8 +1,8 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.ImageSource;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.common.HadoopFiles;
@@ -177,7 +177,7 @@ public final class Prediction {
                     + r.predicted() + " predicted, " + r.skipped() + " skipped");
         }
         files.writeAtomically(output + "/skipped.csv", PredictTable.skippedCsv(skipped));
-        files.writeAtomically(output + "/predict.json", MetadataIO.mapper().writeValueAsString(
+        files.writeAtomically(output + "/predict.json", Json.toJson(
                 summary(r, cfg, models, plan.annotated(), spark.version())));
         log.print(summaryTable(r));
         return r;

@@ -2,6 +2,8 @@ package io.sparkinception.trainer.report;
 
 import static io.sparkinception.trainer.report.Formats.raw;
 
+import io.sparkinception.common.CsvTable;
+
 import io.sparkinception.trainer.report.ReportInput.CalibrationBin;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.ConfusionCell;
@@ -29,7 +31,7 @@ public final class CsvTables {
     }
 
     static String results(List<ResultLine> lines) {
-        Csv csv = new Csv("members", "crops", "cost", "top1_error", "top5_error", "top1_change_vs_best_single");
+        CsvTable csv = new CsvTable("members", "crops", "cost", "top1_error", "top5_error", "top1_change_vs_best_single");
         for (ResultLine r : lines) {
             csv.row(r.members(), r.crops(), raw(r.cost()), raw(r.top1Error()), raw(r.top5Error()),
                     raw(r.top1ChangeVsBestSingle()));
@@ -38,7 +40,7 @@ public final class CsvTables {
     }
 
     static String perClass(List<ClassRow> rows) {
-        Csv csv = new Csv("class", "name", "support", "error", "model");
+        CsvTable csv = new CsvTable("class", "name", "support", "error", "model");
         for (ClassRow r : rows) {
             csv.row(r.classIndex(), r.name(), r.support(), raw(r.error()), r.model());
         }
@@ -47,7 +49,7 @@ public final class CsvTables {
 
     /** Nonzero cells only, summed per (true, predicted), in row-major order. */
     static String confusion(List<ConfusionCell> cells, int classes) {
-        Csv csv = new Csv("true", "predicted", "count");
+        CsvTable csv = new CsvTable("true", "predicted", "count");
         long[][] m = ReportTables.confusionMatrix(cells, classes);
         for (int t = 0; t < classes; t++) {
             for (int p = 0; p < classes; p++) {
@@ -60,7 +62,7 @@ public final class CsvTables {
     }
 
     static String learningCurves(List<Member> members) {
-        Csv csv = new Csv("member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss");
+        CsvTable csv = new CsvTable("member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss");
         for (Member m : members) {
             for (CurvePoint p : m.curve()) {
                 csv.row(m.name(), p.type(), p.round(), raw(p.epoch()), raw(p.loss()), raw(p.valTop1()),
@@ -71,7 +73,7 @@ public final class CsvTables {
     }
 
     static String calibration(List<CalibrationBin> bins) {
-        Csv csv = new Csv("model", "bin", "lower", "upper", "count", "confidence", "accuracy");
+        CsvTable csv = new CsvTable("model", "bin", "lower", "upper", "count", "confidence", "accuracy");
         for (CalibrationBin b : bins) {
             csv.row(b.model(), b.bin(), raw(b.lower()), raw(b.upper()), b.count(), raw(b.confidence()),
                     raw(b.accuracy()));

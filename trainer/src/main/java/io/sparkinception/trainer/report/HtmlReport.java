@@ -5,7 +5,7 @@ import static io.sparkinception.trainer.report.Formats.percent;
 import static io.sparkinception.trainer.report.Formats.raw;
 import static io.sparkinception.trainer.report.Formats.signedPercent;
 
-import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.ConfusedPair;
 import io.sparkinception.trainer.report.ReportInput.CreatedBy;
@@ -272,7 +272,7 @@ public final class HtmlReport {
         h.raw("</tbody>\n</table>\n");
         if (!c.config().isEmpty()) {
             h.element("h3", "Configuration");
-            h.raw("<pre>").text(MetadataIO.toJson(JsonReport.safe(c.config()))).raw("</pre>\n");
+            h.raw("<pre>").text(Json.toJson(JsonReport.safe(c.config()))).raw("</pre>\n");
         }
     }
 

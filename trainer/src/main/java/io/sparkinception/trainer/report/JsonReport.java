@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.report;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.sparkinception.trainer.report.ReportInput.CalibrationBin;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.ConfusedPair;
@@ -12,145 +13,102 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
- * The tree of {@code report.json} (maps and lists in key order; serialize with
- * {@code MetadataIO.mapper()}). Numbers are the same doubles the CSV and HTML renderers format; NaN and infinities
- * become {@code null} (JSON has no NaN).
+ * {@code report.json} as records, serialized by {@code Json} (snake_case, fields in declaration order). Numbers are
+ * the same doubles the CSV and HTML renderers format; NaN and infinities become {@code null} (JSON has no NaN).
  */
 public final class JsonReport {
     private JsonReport() {
     }
 
-    public static Map<String, Object> render(ReportInput in) {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("title", in.title());
-        root.put("class_names", in.classNames());
-        root.put("results", results(ReportTables.results(in.results())));
-        root.put("best_member", ReportTables.bestMember(in.perClass()).orElse(null));
-        root.put("per_class", perClass(in.perClass()));
-        root.put("members", members(in.members()));
-        root.put("data", data(in.data()));
-        root.put("calibration", calibration(in.calibration()));
-        root.put("calibration_error", numbers(in.calibrationError()));
-        root.put("confused_pairs", confusedPairs(in));
-        root.put("log_loss", numbers(in.logLoss()));
-        root.put("created_by", createdBy(in.createdBy()));
-        return root;
+    /** The whole file. */
+    public record Report(String title, List<String> classNames, List<Result> results, String bestMember,
+                         List<PerClass> perClass, List<MemberJson> members, Data data, List<Bin> calibration,
+                         Map<String, Double> calibrationError, List<Pair> confusedPairs, Map<String, Double> logLoss,
+                         Provenance createdBy) {
     }
 
-    static List<Object> results(List<ResultLine> lines) {
-        List<Object> out = new ArrayList<>();
-        for (ResultLine r : lines) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("members", r.members());
-            m.put("crops", r.crops());
-            m.put("cost", num(r.cost()));
-            m.put("top1_error", num(r.top1Error()));
-            m.put("top5_error", num(r.top5Error()));
-            m.put("top1_change_vs_best_single", num(r.top1ChangeVsBestSingle()));
-            out.add(m);
-        }
-        return out;
+    /** One line of the members × crops table. */
+    public record Result(int members, int crops, Double cost, Double top1Error, Double top5Error,
+                         Double top1ChangeVsBestSingle) {
     }
 
-    static List<Object> perClass(List<ClassRow> rows) {
-        List<Object> out = new ArrayList<>();
-        for (ClassRow r : rows) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("class", r.classIndex());
-            m.put("name", r.name());
-            m.put("support", r.support());
-            m.put("error", num(r.error()));
-            m.put("model", r.model());
-            out.add(m);
-        }
-        return out;
+    public record PerClass(@JsonProperty("class") int classIndex, String name, long support, Double error, String model) {
     }
 
-    static List<Object> members(List<Member> members) {
-        List<Object> out = new ArrayList<>();
-        for (Member mem : members) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", mem.name());
-            m.put("family", mem.family());
-            m.put("width", num(mem.width()));
-            m.put("seed", mem.seed());
-            m.put("sampling_seed", mem.samplingSeed());
-            m.put("image_size", mem.imageSize());
-            m.put("epochs", num(mem.epochs()));
-            m.put("training_seconds", num(mem.trainingSeconds()));
-            m.put("hyperparameters", safe(mem.hyperparameters()));
-            m.put("summary", safe(mem.summary()));
-            out.add(m);
-        }
-        return out;
+    public record MemberJson(String name, String family, Double width, long seed, long samplingSeed, int imageSize,
+                             Double epochs, Double trainingSeconds, Object hyperparameters, Object summary) {
     }
 
-    static Map<String, Object> data(DataSummary d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", d.dataset());
-        m.put("split", d.split());
-        m.put("examples", d.examples());
-        m.put("classes", d.perClassCounts().length);
-        m.put("image_size", d.imageSize());
-        m.put("mean", d.mean());
-        m.put("std", d.std());
-        m.put("per_class_counts", d.perClassCounts());
-        return m;
+    public record Data(String dataset, String split, long examples, int classes, int imageSize, double[] mean,
+                       double[] std, long[] perClassCounts) {
     }
 
-    static List<Object> calibration(List<CalibrationBin> bins) {
-        List<Object> out = new ArrayList<>();
-        for (CalibrationBin b : bins) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", b.model());
-            m.put("bin", b.bin());
-            m.put("lower", num(b.lower()));
-            m.put("upper", num(b.upper()));
-            m.put("count", b.count());
-            m.put("confidence", num(b.confidence()));
-            m.put("accuracy", num(b.accuracy()));
-            out.add(m);
-        }
-        return out;
+    public record Bin(String model, int bin, Double lower, Double upper, long count, Double confidence,
+                      Double accuracy) {
     }
 
-    static List<Object> confusedPairs(ReportInput in) {
-        List<Object> out = new ArrayList<>();
+    /** A confused (true, predicted) pair with the report-relative paths of its example crops. */
+    public record Pair(@JsonProperty("true") int trueClass, String trueName, int predicted, String predictedName,
+                       long count, List<String> examples) {
+    }
+
+    public record Provenance(String tool, String version, String java, String spark, String dl4j, Object config) {
+    }
+
+    public static Report render(ReportInput in) {
+        return new Report(in.title(), in.classNames(), results(ReportTables.results(in.results())),
+                ReportTables.bestMember(in.perClass()).orElse(null), perClass(in.perClass()), members(in.members()),
+                data(in.data()), calibration(in.calibration()), numbers(in.calibrationError()), confusedPairs(in),
+                numbers(in.logLoss()), createdBy(in.createdBy()));
+    }
+
+    static List<Result> results(List<ResultLine> lines) {
+        return lines.stream().map(r -> new Result(r.members(), r.crops(), num(r.cost()), num(r.top1Error()),
+                num(r.top5Error()), num(r.top1ChangeVsBestSingle()))).toList();
+    }
+
+    static List<PerClass> perClass(List<ClassRow> rows) {
+        return rows.stream().map(r -> new PerClass(r.classIndex(), r.name(), r.support(), num(r.error()), r.model()))
+                .toList();
+    }
+
+    static List<MemberJson> members(List<Member> members) {
+        return members.stream().map(m -> new MemberJson(m.name(), m.family(), num(m.width()), m.seed(),
+                m.samplingSeed(), m.imageSize(), num(m.epochs()), num(m.trainingSeconds()), safe(m.hyperparameters()),
+                safe(m.summary()))).toList();
+    }
+
+    static Data data(DataSummary d) {
+        return new Data(d.dataset(), d.split(), d.examples(), d.perClassCounts().length, d.imageSize(), d.mean(),
+                d.std(), d.perClassCounts());
+    }
+
+    static List<Bin> calibration(List<CalibrationBin> bins) {
+        return bins.stream().map(b -> new Bin(b.model(), b.bin(), num(b.lower()), num(b.upper()), b.count(),
+                num(b.confidence()), num(b.accuracy()))).toList();
+    }
+
+    static List<Pair> confusedPairs(ReportInput in) {
         List<ConfusedPair> pairs = in.confusedPairs();
-        for (int rank = 0; rank < pairs.size(); rank++) {
+        return IntStream.range(0, pairs.size()).mapToObj(rank -> {
             ConfusedPair p = pairs.get(rank);
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("true", p.trueClass());
-            m.put("true_name", in.classNames().get(p.trueClass()));
-            m.put("predicted", p.predicted());
-            m.put("predicted_name", in.classNames().get(p.predicted()));
-            m.put("count", p.count());
-            List<String> files = new ArrayList<>();
-            for (int j = 0; j < p.examples().size(); j++) {
-                files.add(ReportLayout.example(rank, p, j));
-            }
-            m.put("examples", files);
-            out.add(m);
-        }
-        return out;
+            List<String> files = IntStream.range(0, p.examples().size())
+                    .mapToObj(j -> ReportLayout.example(rank, p, j)).toList();
+            return new Pair(p.trueClass(), in.classNames().get(p.trueClass()), p.predicted(),
+                    in.classNames().get(p.predicted()), p.count(), files);
+        }).toList();
     }
 
-    static Map<String, Object> createdBy(CreatedBy c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("tool", c.tool());
-        m.put("version", c.version());
-        m.put("java", c.java());
-        m.put("spark", c.spark());
-        m.put("dl4j", c.dl4j());
-        m.put("config", safe(c.config()));
-        return m;
+    static Provenance createdBy(CreatedBy c) {
+        return new Provenance(c.tool(), c.version(), c.java(), c.spark(), c.dl4j(), safe(c.config()));
     }
 
     /** Sorted by model name, NaN as null. */
-    static Map<String, Object> numbers(Map<String, Double> byModel) {
-        Map<String, Object> m = new TreeMap<>();
+    static Map<String, Double> numbers(Map<String, Double> byModel) {
+        Map<String, Double> m = new TreeMap<>();
         byModel.forEach((k, v) -> m.put(k, v == null ? null : num(v)));
         return m;
     }

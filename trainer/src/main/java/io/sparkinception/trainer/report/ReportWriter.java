@@ -1,6 +1,6 @@
 package io.sparkinception.trainer.report;
 
-import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.report.ReportInput.ConfusedPair;
 import io.sparkinception.trainer.report.ReportInput.Crop;
 import io.sparkinception.trainer.report.ReportInput.SampleStrip;
@@ -40,7 +40,7 @@ public final class ReportWriter {
         Map<String, byte[]> images = images(input);
         Map<String, byte[]> files = new LinkedHashMap<>(images);
         CsvTables.render(input).forEach((name, text) -> files.put(name, text.getBytes(StandardCharsets.UTF_8)));
-        files.put(ReportLayout.JSON, MetadataIO.toJson(JsonReport.render(input)).getBytes(StandardCharsets.UTF_8));
+        files.put(ReportLayout.JSON, Json.toJson(JsonReport.render(input)).getBytes(StandardCharsets.UTF_8));
         files.put(ReportLayout.HTML, HtmlReport.render(input, images).getBytes(StandardCharsets.UTF_8));
         List<String> written = new ArrayList<>();
         for (Map.Entry<String, byte[]> f : files.entrySet()) {

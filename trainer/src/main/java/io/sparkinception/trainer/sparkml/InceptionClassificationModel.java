@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.sparkml;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.inference.NetworkCache;
 
 import io.sparkinception.trainer.kernels.Kernels;
@@ -122,7 +123,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
             throw new IllegalArgumentException("no " + NETWORK + " in " + dir + " (not a finished training run or saved model)");
         }
         DatasetMetadata metadata = MetadataIO.read(files, dir);
-        DistributedTrainer.Summary summary = MetadataIO.mapper().readValue(files.readText(dir + "/" + SUMMARY),
+        DistributedTrainer.Summary summary = Json.mapper().readValue(files.readText(dir + "/" + SUMMARY),
                 DistributedTrainer.Summary.class);
         byte[] network = files.readBytes(dir + "/" + NETWORK);
         SafeModelLoader.validate(dir + "/" + NETWORK, network);
@@ -292,7 +293,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
             try {
                 files.writeAtomically(data + "/" + NETWORK, model.network);
                 MetadataIO.write(files, data, model.metadata);
-                files.writeAtomically(data + "/" + SUMMARY, MetadataIO.toJson(model.summary));
+                files.writeAtomically(data + "/" + SUMMARY, Json.toJson(model.summary));
                 files.writeAtomically(data + "/" + TRAIN_CONF, model.trainConf);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot save the model to " + path + ": " + e.getMessage(), e);

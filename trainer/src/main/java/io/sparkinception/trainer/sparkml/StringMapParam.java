@@ -2,7 +2,7 @@ package io.sparkinception.trainer.sparkml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sparkinception.common.Json;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +14,6 @@ import org.apache.spark.ml.util.Identifiable;
  * {@code Param} encodes only strings, vectors and matrices).
  */
 public final class StringMapParam extends Param<Map<String, String>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public StringMapParam(Identifiable parent, String name, String doc) {
         super(parent, name, doc);
@@ -34,17 +33,13 @@ public final class StringMapParam extends Param<Map<String, String>> {
 
     @Override
     public String jsonEncode(Map<String, String> value) {
-        try {
-            return JSON.writeValueAsString(sorted(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + name() + ": " + e.getMessage(), e);
-        }
+        return Json.toJsonLine(sorted(value));
     }
 
     @Override
     public Map<String, String> jsonDecode(String json) {
         try {
-            return sorted(JSON.readValue(json, new TypeReference<Map<String, String>>() { }));
+            return sorted(Json.mapper().readValue(json, new TypeReference<Map<String, String>>() { }));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("param " + name() + " is not a JSON object of strings: " + json, e);
         }

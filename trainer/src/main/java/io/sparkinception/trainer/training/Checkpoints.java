@@ -1,6 +1,6 @@
 package io.sparkinception.trainer.training;
 
-import io.sparkinception.preprocessing.MetadataIO;
+import io.sparkinception.common.Json;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.ByteArrayOutputStream;
@@ -102,9 +102,9 @@ public final class Checkpoints {
         if (s.ema() != null) {
             writeDurably(tmp + "/ema.bin", toBytes(s.ema()), sums);
         }
-        writeDurably(tmp + "/state.json", MetadataIO.toJson(new StateJson(s.nextRound(), s.examplesSeen(),
+        writeDurably(tmp + "/state.json", Json.toJson(new StateJson(s.nextRound(), s.examplesSeen(),
                 s.wallSeconds(), s.metrics(), s.ema() != null, s.learningRateHalvings())).getBytes(StandardCharsets.UTF_8), sums);
-        writeDurably(tmp + "/" + MANIFEST, MetadataIO.toJson(new Manifest(s.nextRound(), sums))
+        writeDurably(tmp + "/" + MANIFEST, Json.toJson(new Manifest(s.nextRound(), sums))
                 .getBytes(StandardCharsets.UTF_8), null);
         return name;
     }
@@ -228,7 +228,7 @@ public final class Checkpoints {
         if (!files.exists(base + "/" + MANIFEST)) {
             throw new IOException("incomplete (no " + MANIFEST + ")");
         }
-        Manifest manifest = MetadataIO.mapper().readValue(files.readText(base + "/" + MANIFEST), Manifest.class);
+        Manifest manifest = Json.mapper().readValue(files.readText(base + "/" + MANIFEST), Manifest.class);
         if (manifest.sha256() == null || !manifest.sha256().containsKey("model.zip")
                 || !manifest.sha256().containsKey("state.json")) {
             throw new IOException("manifest lists no model.zip or state.json");
@@ -246,7 +246,7 @@ public final class Checkpoints {
             }
             content.put(e.getKey(), bytes);
         }
-        StateJson sj = MetadataIO.mapper().readValue(content.get("state.json"), StateJson.class);
+        StateJson sj = Json.mapper().readValue(content.get("state.json"), StateJson.class);
         if (!name.equals(nameOf(sj.nextRound()))) {
             throw new IOException("state.json is of round " + sj.nextRound());
         }

@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.kernels.KernelReport;
 import io.sparkinception.trainer.kernels.KernelRuntime;
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -286,7 +287,7 @@ public final class DistributedTrainer {
         }
         writeMetrics(files, out, metrics);
         files.writeAtomically(out + "/train.conf", cfg.rendered());
-        files.writeAtomically(out + "/metadata.json", MetadataIO.toJson(metadata));
+        files.writeAtomically(out + "/metadata.json", Json.toJson(metadata));
         Summary summary = new Summary(cfg.family().id(), cfg.width(), totalRounds, (double) totalRounds * k / stepsPerEpoch,
                 examplesSeen, examplesSeen / Math.max(wall, 1e-9), lastVal == null ? Double.NaN : lastVal.top1Accuracy(),
                 lastVal == null ? Double.NaN : lastVal.top5Accuracy(), lastVal == null ? Double.NaN : lastVal.meanLoss(),
@@ -295,7 +296,7 @@ public final class DistributedTrainer {
                 lastTest == null ? Double.NaN : lastTest.top1Accuracy(), lastTest == null ? Double.NaN : lastTest.top5Accuracy(),
                 lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples(),
                 guard.halvings(), guard.learningRateScale(), kernelReport);
-        files.writeAtomically(out + "/summary.json", MetadataIO.toJson(summary));
+        files.writeAtomically(out + "/summary.json", Json.toJson(summary));
         log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
                 ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),
                 summary.paramsSha256());
@@ -350,8 +351,7 @@ public final class DistributedTrainer {
     static void writeMetrics(HadoopFiles files, String out, List<Map<String, Object>> metrics) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Map<String, Object> m : metrics) {
-            sb.append(MetadataIO.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(m)).append('\n');
+            sb.append(Json.toJsonLine(m)).append('\n');
         }
         files.writeAtomically(out + "/metrics.jsonl", sb.toString());
     }

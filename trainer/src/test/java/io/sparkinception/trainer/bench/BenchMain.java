@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.bench;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.HadoopFiles;
@@ -58,7 +59,7 @@ public final class BenchMain {
                 double apply = 0;
                 int n = 0;
                 for (String line : lines.subList(1, lines.size())) {
-                    Map<?, ?> m = MetadataIO.mapper().readValue(line, Map.class);
+                    Map<?, ?> m = Json.mapper().readValue(line, Map.class);
                     broadcast += ((Number) m.get("broadcast_seconds")).doubleValue();
                     fit += ((Number) m.get("fit_seconds_per_worker")).doubleValue();
                     round += ((Number) m.get("round_seconds")).doubleValue();

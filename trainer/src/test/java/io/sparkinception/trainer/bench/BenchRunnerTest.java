@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ class BenchRunnerTest {
         assertEquals("onednn", fitOneDnn.kernels());
         assertTrue(((Number) fitOneDnn.extra().get("percent_of_sgemm")).doubleValue() > 0, fitOneDnn.toString());
         assertTrue(((Number) rows.get(3).extra().get("fit_seconds_per_worker")).doubleValue() > 0, rows.get(3).toString());
-        JsonNode json = MetadataIO.mapper().readTree(Files.readString(dir.resolve("bench.json")));
+        JsonNode json = Json.mapper().readTree(Files.readString(dir.resolve("bench.json")));
         assertEquals(rows.size(), json.size());
         assertEquals(rows.size() + 1, Files.readAllLines(dir.resolve("bench.csv")).size());
         String table = log.toString(StandardCharsets.UTF_8);

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
@@ -92,7 +92,7 @@ class EnsembleOnGtsrbTest {
             double top1 = ((Number) e.summary().get("test_top1")).doubleValue();
             assertTrue(top1 >= 0 && top1 <= 1, "test top-1 " + top1);
             String metrics = Files.readString(Path.of(e.dir().replace("file:", ""), "metrics.jsonl"));
-            JsonNode last = MetadataIO.mapper().readTree(metrics.lines().reduce((a, b) -> b).orElseThrow());
+            JsonNode last = Json.mapper().readTree(metrics.lines().reduce((a, b) -> b).orElseThrow());
             assertEquals("validation", last.get("type").asText());
             assertTrue(last.get("wall_seconds").asDouble() > 0);
             assertEquals(top1, last.get("test_top1").asDouble(), 1e-12);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -161,7 +161,7 @@ class MetricsTest {
     @Test
     void resultSerializesToSnakeCaseJson() throws Exception {
         EvaluationResult r = Metrics.evaluate(PROBS, LABELS, 3);
-        JsonNode json = MetadataIO.mapper().readTree(MetadataIO.toJson(r));
+        JsonNode json = Json.mapper().readTree(Json.toJson(r));
         assertEquals(0.5, json.get("top1_error").asDouble(), EPS);
         assertEquals(0.0, json.get("top5_error").asDouble(), EPS);
         assertEquals(0.2125, json.get("expected_calibration_error").asDouble(), EPS);
@@ -169,7 +169,7 @@ class MetricsTest {
         assertEquals(true, json.get("per_class").get(1).get("error_rate").isNull());
         assertEquals(2, json.get("most_confused").get(0).get("predicted_class").asInt());
         assertEquals(15, json.get("reliability").size());
-        EvaluationResult back = MetadataIO.mapper().readValue(MetadataIO.toJson(r), EvaluationResult.class);
+        EvaluationResult back = Json.mapper().readValue(Json.toJson(r), EvaluationResult.class);
         assertEquals(r.perClass(), back.perClass());
         assertEquals(r.reliability(), back.reliability());
         assertArrayEquals(r.confusion(), back.confusion());

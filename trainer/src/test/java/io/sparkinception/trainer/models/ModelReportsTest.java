@@ -63,8 +63,13 @@ class ModelReportsTest {
     }
 
     @Test
-    void jsonStringsAreEscaped() {
-        assertEquals("\"a\\\"b\\\\c\\n\\u0001\"", ModelReports.jsonString("a\"b\\c\n\u0001"));
+    void jsonStringsAreEscaped() throws Exception {
+        String hostile = "a\"b\\c\n\u0001";
+        ModelReport r = new ModelReport(GOOGLENET, new ParameterCount(1, 0), 1,
+                List.of(new ModelReport.Endpoint(hostile, List.of(1L))));
+        String json = ModelReports.toJson(List.of(r));
+        assertTrue(json.contains("\"a\\\"b\\\\c\\n\\u0001\""), json);
+        assertEquals(hostile, new ObjectMapper().readTree(json).get(0).get("endpoints").get(0).get("name").asText());
     }
 
     private static List<String> fieldNames(JsonNode node) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
@@ -152,7 +153,7 @@ class PredictOnGtsrbTest {
             assertEquals(Boolean.parseBoolean(p[21]), row.getBoolean(row.fieldIndex("correct")));
             assertEquals(Integer.parseInt(p[3]), row.getInt(row.fieldIndex("xmax")));
         }
-        JsonNode json = MetadataIO.mapper().readTree(out.resolve("predict.json").toFile());
+        JsonNode json = Json.mapper().readTree(out.resolve("predict.json").toFile());
         assertEquals(1075, json.at("/counts/input_records").asLong());
         assertEquals(r.predicted(), json.at("/counts/predicted").asLong());
         assertEquals(2, json.get("members").size());
@@ -228,7 +229,7 @@ class PredictOnGtsrbTest {
         assertFalse(Arrays.asList(parquet.get(0).schema().fieldNames()).contains("label"));
         assertEquals(List.of("path", "xmin", "ymin", "xmax", "ymax", "top5_labels", "top5_names", "top5_probabilities"),
                 Arrays.asList(parquet.get(0).schema().fieldNames()));
-        JsonNode json = MetadataIO.mapper().readTree(out.resolve("predict.json").toFile());
+        JsonNode json = Json.mapper().readTree(out.resolve("predict.json").toFile());
         assertEquals(6, json.at("/counts/input_records").asLong());
         assertEquals(1, json.at("/counts/skipped_by_reason/corrupt_image").asLong());
         assertTrue(json.at("/counts/top1_accuracy").isNull());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.Crop;
 import io.sparkinception.trainer.report.ReportInput.CurvePoint;
@@ -43,7 +43,7 @@ class ReportWriterTest {
     static void render() throws IOException {
         input = ReportFixtures.input();
         written = ReportWriter.write(input, dir);
-        json = MetadataIO.mapper().readTree(dir.resolve("report.json").toFile());
+        json = Json.mapper().readTree(dir.resolve("report.json").toFile());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.testing.LocalSpark;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ class DivergenceTest {
     private static List<Map<?, ?>> metrics(String out) throws Exception {
         List<Map<?, ?>> lines = new java.util.ArrayList<>();
         for (String l : Files.readAllLines(Path.of(out, "metrics.jsonl"))) {
-            lines.add(MetadataIO.mapper().readValue(l, Map.class));
+            lines.add(Json.mapper().readValue(l, Map.class));
         }
         return lines;
     }
@@ -163,7 +164,7 @@ class DivergenceTest {
         assertEquals(1, events.size(), events.toString());
         assertEquals("skip", events.get(0).get("action"));
         long skipped = ((Number) events.get(0).get("round")).longValue();
-        Map<?, ?> summary = MetadataIO.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
+        Map<?, ?> summary = Json.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
         assertEquals(1, ((Number) summary.get("divergence_skips")).intValue());
         assertEquals(0.5, ((Number) summary.get("learning_rate_scale")).doubleValue());
         List<Map<?, ?>> rounds = metrics(out).stream().filter(m -> "round".equals(m.get("type"))).toList();

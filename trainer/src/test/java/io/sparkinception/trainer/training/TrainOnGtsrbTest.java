@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.common.Json;
 import io.sparkinception.trainer.kernels.KernelReport;
 
 import io.sparkinception.preprocessing.MetadataIO;
@@ -85,7 +86,7 @@ class TrainOnGtsrbTest {
         List<String> lines = Files.readAllLines(Path.of(out, "metrics.jsonl"));
         assertEquals(s.rounds(), lines.stream().filter(l -> l.contains("\"type\":\"round\"")).count());
         assertTrue(lines.stream().filter(l -> l.contains("\"type\":\"validation\"")).count() >= 3, "one validation per epoch");
-        Map<?, ?> summary = MetadataIO.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
+        Map<?, ?> summary = Json.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
         for (String key : List.of("family", "rounds", "epochs", "examples_seen", "images_per_second", "val_top1", "val_top5",
                 "wall_seconds", "params_sha256", "kernels")) {
             assertTrue(summary.containsKey(key), key);
