@@ -152,18 +152,17 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("augment.saturation"), c.getBoolean("augment.random-interpolation"));
             return new TrainConfig(c.getString("data"), c.getString("output"), ModelFamily.of(c.getString("family")),
                     c.getDouble("width"), c.getInt("min-filters"), c.getBoolean("aux-heads"), c.getInt("epochs"),
-                    optional(c, "max-rounds", Config::getLong), optional(c, "workers", Config::getInt), c.getInt("batch-size-per-worker"),
-                    c.getInt("averaging-frequency"), c.getInt("aggregation-depth"), c.getBoolean("average-updater-state"),
-                    c.getString("storage-level"), c.getInt("prefetch"), c.getLong("seed"), c.getBoolean("resume"),
-                    c.getInt("checkpoint-every"), c.getString("recipe"),
+                    optional(c, "max-rounds", Config::getLong), optional(c, "workers", Config::getInt),
+                    c.getInt("batch-size-per-worker"), c.getInt("averaging-frequency"), c.getInt("aggregation-depth"),
+                    c.getBoolean("average-updater-state"), c.getString("storage-level"), c.getInt("prefetch"),
+                    c.getLong("seed"), c.getBoolean("resume"), c.getInt("checkpoint-every"), c.getString("recipe"),
                     optional(c, "learning-rate", Config::getDouble), optional(c, "lr-decay-factor", Config::getDouble),
                     optional(c, "lr-decay-epochs", Config::getInt), optional(c, "label-smoothing", Config::getDouble),
                     optional(c, "gradient-clip", Config::getDouble), optional(c, "weight-decay", Config::getDouble),
-                    optional(c, "batch-norm-decay", Config::getDouble),
-                    c.getDouble("ema-decay"),
+                    optional(c, "batch-norm-decay", Config::getDouble), c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, optional(c, "sampling-seed", Config::getLong),
-                    c.getString("eval-data"),
-                    DivergenceGuard.Policy.of(c.getString("on-divergence")), Kernels.of(c.getString("kernels")),
+                    c.getString("eval-data"), DivergenceGuard.Policy.of(c.getString("on-divergence")),
+                    Kernels.of(c.getString("kernels")),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

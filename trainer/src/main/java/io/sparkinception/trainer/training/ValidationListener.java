@@ -66,7 +66,8 @@ final class ValidationListener implements TrainingLoop.Listener {
             log.printf(Locale.ROOT, "train: validation after round %d: %s%n", round.number(), describe(lastVal));
         }
         if (sets.eval() != null) {
-            sets.jsc().setJobDescription("train: score eval-data (" + sets.eval().split() + ") after round " + round.number());
+            sets.jsc().setJobDescription("train: score eval-data (" + sets.eval().split() + ") after round "
+                    + round.number());
             lastTest = sets.score(sets.eval().examples(), now);
             log.printf(Locale.ROOT, "train: eval-data (%s) after round %d: %s%n", sets.eval().split(), round.number(),
                     describe(lastTest));
