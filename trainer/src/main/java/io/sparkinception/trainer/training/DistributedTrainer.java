@@ -40,7 +40,10 @@ public final class DistributedTrainer {
     private DistributedTrainer() {
     }
 
-    /** {@code summary.json}. */
+    /**
+     * {@code summary.json}, written and read through {@link RunRecords}. The {@code val*}, {@code emaValTop1} and
+     * {@code test*} scores are NaN when that set was not scored (no val split, EMA off, no eval-data).
+     */
     public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
