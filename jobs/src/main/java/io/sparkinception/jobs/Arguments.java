@@ -100,7 +100,9 @@ record Arguments(String configFile, Map<String, String> overrides, boolean help)
                     continue;
                 }
                 String req = command.required().contains(d.key()) ? " (required)" : "";
-                sb.append("  --").append(d.key()).append(" (default ").append(d.defaultValue()).append(")").append(req)
+                // An optional key (null in reference.conf) has no default value: omitting it selects the default behaviour.
+                String def = d.defaultValue().equals("null") ? "optional" : "default " + d.defaultValue();
+                sb.append("  --").append(d.key()).append(" (").append(def).append(")").append(req)
                         .append("\n      ").append(d.comment()).append('\n');
             }
         }

@@ -23,7 +23,7 @@ import scala.Tuple2;
  * {@code metadata.json}, the output directory ({@link OutputDirectory}) and every model file
  * ({@link ModelSet#load}, which validates each one). A failure is an {@link IllegalArgumentException}: exit code
  * 2 and one {@code error:} line, and no Spark job has run. The libraries repeat the checks that depend on the
- * cluster (the worker count of {@code --workers 0}) once the session exists, before their first job.
+ * cluster (the worker count when {@code --workers} is omitted) once the session exists, before their first job.
  */
 final class Preflight {
     private Preflight() {

@@ -34,6 +34,8 @@ class MainTest {
         assertTrue(help.contains("--image-size (default 0) (required)"));
         assertEquals(0, run("train", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--averaging-frequency (default 5)"));
+        // An optional key has no default value: omitting it selects the default behaviour its comment names.
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--workers (optional)"));
     }
 
     @Test

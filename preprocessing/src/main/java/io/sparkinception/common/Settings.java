@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.util.ArrayList;
@@ -60,7 +62,7 @@ public final class Settings {
     public static List<KeyDoc> documentation(String namespace) {
         Config ns = ConfigFactory.defaultReference().getConfig(namespace);
         List<KeyDoc> docs = new ArrayList<>();
-        for (Map.Entry<String, ConfigValue> e : ns.entrySet()) {
+        for (Map.Entry<String, ConfigValue> e : leaves(ns).entrySet()) {
             ConfigValue v = e.getValue();
             String comment = v.origin().comments().stream().map(String::trim).collect(Collectors.joining(" "));
             docs.add(new KeyDoc(e.getKey(), v.render(ConfigRenderOptions.concise()), comment, v.origin().lineNumber()));
@@ -92,7 +94,29 @@ public final class Settings {
     }
 
     private static Set<String> keys(Config c) {
-        return c.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        return new TreeSet<>(leaves(c).keySet());
+    }
+
+    /**
+     * Every leaf value by path, null ones included ({@code Config.entrySet} leaves those out): an optional key is
+     * declared {@code key = null} in reference.conf, and is still a known key.
+     */
+    private static Map<String, ConfigValue> leaves(Config c) {
+        Map<String, ConfigValue> out = new LinkedHashMap<>();
+        collect(c.root(), List.of(), out);
+        return out;
+    }
+
+    private static void collect(ConfigObject o, List<String> path, Map<String, ConfigValue> out) {
+        for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+            List<String> p = new ArrayList<>(path);
+            p.add(e.getKey());
+            if (e.getValue() instanceof ConfigObject child) {
+                collect(child, p, out);
+            } else {
+                out.put(ConfigUtil.joinPath(p), e.getValue());
+            }
+        }
     }
 
     /** Reads a string setting; empty strings mean "not set" and come back as null. */

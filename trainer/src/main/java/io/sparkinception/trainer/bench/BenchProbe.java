@@ -1,11 +1,14 @@
 package io.sparkinception.trainer.bench;
 
 import io.sparkinception.common.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.preprocessing.synthetic.SyntheticSigns;
 import io.sparkinception.trainer.training.DistributedTrainer;
+import io.sparkinception.trainer.training.MetricsLine;
+import io.sparkinception.trainer.training.RoundMetrics;
+import io.sparkinception.trainer.training.RunRecords;
 import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.kernels.KernelRuntime;
 import io.sparkinception.trainer.kernels.Kernels;
@@ -143,22 +146,21 @@ public final class BenchProbe {
                     "max-rounds", a.get("rounds"), "validate-every-epochs", "0", "kernels", a.get("kernels")));
             flags.putAll(Map.of("ema-decay", "0", "checkpoint-every", "100000", "epochs", "1000", "recipe", "sgd-momentum"));
             DistributedTrainer.run(spark, TrainConfig.load(null, flags), quiet);
-            List<String> lines = Files.readAllLines(Path.of(out, "metrics.jsonl"));
+            List<MetricsLine> lines = RunRecords.parseMetrics(Files.readString(Path.of(out, RunRecords.METRICS)), out);
             double broadcast = 0, fit = 0, round = 0, apply = 0;
             long examples = 0;
             int n = 0;
             long prevSeen = -1;
-            for (String line : lines) {
-                JsonNode m = Json.mapper().readTree(line);
-                if (!"round".equals(m.path("type").asText())) {
+            for (MetricsLine line : lines) {
+                if (!(line instanceof RoundMetrics m)) {
                     continue;
                 }
-                long seen = m.path("examples_seen").asLong();
+                long seen = m.examplesSeen();
                 if (prevSeen >= 0) { // the first round builds the networks and caches the data: skipped
-                    broadcast += m.path("broadcast_seconds").asDouble();
-                    fit += m.path("fit_seconds_per_worker").asDouble();
-                    round += m.path("round_seconds").asDouble();
-                    apply += m.path("apply_seconds").asDouble();
+                    broadcast += m.broadcastSeconds();
+                    fit += m.fitSecondsPerWorker();
+                    round += m.roundSeconds();
+                    apply += m.applySeconds();
                     examples += seen - prevSeen;
                     n++;
                 }

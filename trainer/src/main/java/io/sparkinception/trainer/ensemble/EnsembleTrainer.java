@@ -7,6 +7,7 @@ import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.training.Checkpoints;
 import io.sparkinception.trainer.training.DistributedTrainer;
+import io.sparkinception.trainer.training.RunRecords;
 import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.training.TrainingDivergedException;
 import io.sparkinception.common.OutputDirectory;
@@ -39,11 +40,22 @@ public final class EnsembleTrainer {
     public record Manifest(int formatVersion, String createdAt, String data, DatasetMetadata.Spec spec,
                            List<String> classes, List<MemberEntry> members, double totalTrainingSeconds,
                            double wallSeconds, String ensembleConfig, String trainConfig) {
+        public static final String FILE_NAME = "ensemble.json";
+
+        /** {@code <dir>/ensemble.json}. */
+        public static Manifest read(HadoopFiles files, String dir) throws IOException {
+            String path = dir + "/" + FILE_NAME;
+            try {
+                return Json.mapper().readValue(files.readText(path), Manifest.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException(path + ": not an ensemble manifest: " + e.getOriginalMessage(), e);
+            }
+        }
     }
 
     /** One member in the manifest; {@code summary} is the member's {@code summary.json}. */
     public record MemberEntry(String name, String dir, String family, double width, long seed, long samplingSeed,
-                              boolean wide, String status, double trainingSeconds, Map<String, Object> summary) {
+                              boolean wide, String status, double trainingSeconds, DistributedTrainer.Summary summary) {
     }
 
     public static Manifest run(SparkSession spark, EnsembleConfig ens, TrainConfig base, PrintStream log)
@@ -111,7 +123,7 @@ public final class EnsembleTrainer {
             Manifest manifest = new Manifest(1, Instant.now().toString(), data, metadata.spec(),
                     metadata.classes().stream().map(c -> c.label()).toList(), entries, total,
                     (System.nanoTime() - start) / 1e9, ens.rendered(), base.rendered());
-            files.writeAtomically(out + "/ensemble.json", Json.toJson(manifest));
+            files.writeAtomically(out + "/" + Manifest.FILE_NAME, Json.toJson(manifest));
             log.printf(Locale.ROOT, "ensemble: done, %d members, %s of member training (wall %s); manifest %s/ensemble.json%n",
                     entries.size(), ProgressMonitor.formatDuration(total),
                     ProgressMonitor.formatDuration(manifest.wallSeconds()), out);
@@ -126,7 +138,7 @@ public final class EnsembleTrainer {
         String dir = out + "/" + m.name();
         boolean wide = m.index() > ens.members() - ens.wideMembers();
         String status;
-        if (files.exists(dir + "/summary.json")) {
+        if (files.exists(dir + "/" + RunRecords.SUMMARY)) {
             log.println("already trained; left as it is");
             status = "reused";
         } else {
@@ -142,10 +154,9 @@ public final class EnsembleTrainer {
             }
             status = resume ? "resumed" : "trained";
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> summary = Json.mapper().readValue(files.readText(dir + "/summary.json"), LinkedHashMap.class);
+        DistributedTrainer.Summary summary = RunRecords.readSummary(files, dir);
         return new MemberEntry(m.name(), dir, m.family(), m.width(), m.seed(), m.samplingSeed(), wide, status,
-                summary.get("wall_seconds") instanceof Number n ? n.doubleValue() : Double.NaN, summary);
+                summary.wallSeconds(), summary);
     }
 
     private static String describe(List<EnsembleMember> plan) {

@@ -1,17 +1,15 @@
 package io.sparkinception.trainer.evaluation;
 
-import io.sparkinception.common.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.IOException;
-import java.io.Serializable;
+import io.sparkinception.trainer.ensemble.EnsembleTrainer;
+import io.sparkinception.trainer.training.DistributedTrainer;
+import io.sparkinception.trainer.training.RunRecords;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The models to score with: one {@code train} output directory, or an {@code ensemble} directory (its
@@ -45,14 +43,13 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
     }
 
     /** One model: its name, directory, the serialized inference graph and its {@code summary.json}. */
-    public record Member(String name, String dir, byte[] model, Map<String, Object> summary) implements Serializable {
+    public record Member(String name, String dir, byte[] model, DistributedTrainer.Summary summary) {
         public String family() {
-            return String.valueOf(summary.getOrDefault("family", "?"));
+            return summary.family();
         }
 
         public double width() {
-            Object w = summary.get("width");
-            return w instanceof Number n ? n.doubleValue() : Double.NaN;
+            return summary.width();
         }
     }
 
@@ -83,15 +80,14 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         String root = dir;
         List<String> names = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
-        boolean ensemble = files.exists(root + "/ensemble.json");
+        boolean ensemble = files.exists(root + "/" + EnsembleTrainer.Manifest.FILE_NAME);
         if (ensemble) {
-            JsonNode manifest = Json.mapper().readTree(files.readText(root + "/ensemble.json"));
-            for (JsonNode m : manifest.get("members")) {
-                names.add(m.get("name").asText());
+            for (EnsembleTrainer.MemberEntry m : EnsembleTrainer.Manifest.read(files, root).members()) {
+                names.add(m.name());
                 // Members live below the ensemble directory; resolve them there, so a moved ensemble still works.
-                dirs.add(root + "/" + m.get("name").asText());
+                dirs.add(root + "/" + m.name());
             }
-        } else if (files.exists(root + "/summary.json")) {
+        } else if (files.exists(root + "/" + RunRecords.SUMMARY)) {
             names.add(root.substring(root.lastIndexOf('/') + 1));
             dirs.add(root);
         } else {
@@ -108,7 +104,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         DatasetMetadata metadata = null;
         for (int i = 0; i < n; i++) {
             String d = dirs.get(i);
-            if (!files.exists(d + "/summary.json")) {
+            if (!files.exists(d + "/" + RunRecords.SUMMARY)) {
                 throw new IllegalArgumentException("member " + names.get(i) + " in " + d + " has not finished training"
                         + " (no summary.json); rerun the ensemble to finish it");
             }
@@ -125,8 +121,7 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
                 throw new IllegalArgumentException("member " + names.get(i) + " was trained on data with another spec or"
                         + " class list than " + names.get(0) + "; members of one evaluation must share them");
             }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> summary = Json.mapper().readValue(files.readText(d + "/summary.json"), LinkedHashMap.class);
+            DistributedTrainer.Summary summary = RunRecords.readSummary(files, d);
             String file = d + "/" + weights.file;
             byte[] model = files.readBytes(file);
             // Checked once here, on the driver, before any Spark job: a broken or tampered file fails with its path.

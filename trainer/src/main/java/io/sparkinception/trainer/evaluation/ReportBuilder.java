@@ -10,10 +10,14 @@ import io.sparkinception.trainer.inference.ReliabilityBin;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.training.DistributedTrainer;
 import io.sparkinception.trainer.training.Example;
+import io.sparkinception.trainer.training.MetricsLine;
+import io.sparkinception.trainer.training.RoundMetrics;
+import io.sparkinception.trainer.training.RunRecords;
+import io.sparkinception.trainer.training.ValidationMetrics;
 import io.sparkinception.trainer.report.ReportInput;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,16 +92,7 @@ final class ReportBuilder {
 
         List<ReportInput.Member> members = new ArrayList<>();
         for (ModelSet.Member m : models.members()) {
-            Map<String, Object> summary = new LinkedHashMap<>(m.summary());
-            for (CropPolicy p : cfg.crops()) {
-                EvaluationResult r = metrics.get(DistributedScorer.key(m.name(), p));
-                summary.put(String.format(Locale.ROOT, "eval_top1_error_%scrop", p.id()), r.top1Error());
-                summary.put(String.format(Locale.ROOT, "eval_top5_error_%scrop", p.id()), r.top5Error());
-            }
-            members.add(new ReportInput.Member(m.name(), m.family(), m.width(), num(m.summary(), "seed"),
-                    num(m.summary(), "sampling_seed"), (int) num(m.summary(), "image_size"), dbl(m.summary(), "epochs"),
-                    dbl(m.summary(), "wall_seconds"), Evaluation.hyperparameters(files, m.dir()), summary,
-                    curve(files, m.dir())));
+            members.add(member(files, cfg, m, metrics));
         }
         long[] counts = new long[nc];
         for (ClassMetrics cm : ens.perClass()) {
@@ -117,34 +112,38 @@ final class ReportBuilder {
                 ReportInput.Pixels.of(spec), samples, calibration, ece, logLoss, createdBy);
     }
 
-    static List<ReportInput.CurvePoint> curve(HadoopFiles files, String dir) {
-        List<ReportInput.CurvePoint> out = new ArrayList<>();
-        try {
-            if (!files.exists(dir + "/metrics.jsonl")) {
-                return out;
-            }
-            for (String line : files.readText(dir + "/metrics.jsonl").split("\n")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = Json.mapper().readValue(line, LinkedHashMap.class);
-                ReportInput.CurvePoint p = ReportInput.CurvePoint.fromMetrics(m);
-                if (p != null) {
-                    out.add(p);
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** A member as the report shows it: its summary.json fields plus its evaluation errors per crop policy. */
+    private static ReportInput.Member member(HadoopFiles files, EvaluateConfig cfg, ModelSet.Member m,
+                                             Map<String, EvaluationResult> metrics) throws IOException {
+        DistributedTrainer.Summary s = m.summary();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> shown = new LinkedHashMap<>(Json.mapper().convertValue(s, Map.class));
+        for (CropPolicy p : cfg.crops()) {
+            EvaluationResult r = metrics.get(DistributedScorer.key(m.name(), p));
+            shown.put(String.format(Locale.ROOT, "eval_top1_error_%scrop", p.id()), r.top1Error());
+            shown.put(String.format(Locale.ROOT, "eval_top5_error_%scrop", p.id()), r.top5Error());
         }
+        return new ReportInput.Member(m.name(), s.family(), s.width(), s.seed(), s.samplingSeed(), s.imageSize(),
+                s.epochs(), s.wallSeconds(), Evaluation.hyperparameters(files, m.dir()), shown,
+                curve(RunRecords.readMetrics(files, m.dir())));
     }
 
-    private static long num(Map<String, Object> m, String k) {
-        return m.get(k) instanceof Number n ? n.longValue() : -1;
+    /** The learning curve of a member: its round and validation lines, in order. */
+    static List<ReportInput.CurvePoint> curve(List<MetricsLine> lines) {
+        List<ReportInput.CurvePoint> out = new ArrayList<>();
+        for (MetricsLine line : lines) {
+            if (line instanceof RoundMetrics r) {
+                out.add(ReportInput.CurvePoint.round(r.round(), r.epoch(), r.loss()));
+            } else if (line instanceof ValidationMetrics v) {
+                // Accuracy, not error: val_top1 is the validation top-1 accuracy as the trainer writes it.
+                out.add(ReportInput.CurvePoint.validation(v.round(), v.epoch(), orNaN(v.valTop1()), orNaN(v.valTop5()),
+                        orNaN(v.valLoss())));
+            }
+        }
+        return out;
     }
 
-    private static double dbl(Map<String, Object> m, String k) {
-        return m.get(k) instanceof Number n ? n.doubleValue() : Double.NaN;
+    private static double orNaN(Double v) {
+        return v == null ? Double.NaN : v;
     }
 }

@@ -201,28 +201,6 @@ public record ReportInput(String title, List<String> classNames, List<ResultRow>
         public static CurvePoint validation(long round, double epoch, double top1, double top5, double loss) {
             return new CurvePoint(VALIDATION, round, epoch, Double.NaN, top1, top5, loss);
         }
-
-        /**
-         * A parsed {@code metrics.jsonl} line, or null for other types. Accuracy, not error: {@code val_top1} is
-         * the validation top-1 accuracy as the trainer writes it.
-         */
-        public static CurvePoint fromMetrics(Map<String, Object> m) {
-            Object type = m.get("type");
-            long round = ((Number) m.get("round")).longValue();
-            double epoch = ((Number) m.get("epoch")).doubleValue();
-            if (ROUND.equals(type)) {
-                return round(round, epoch, num(m, "loss"));
-            }
-            if (VALIDATION.equals(type)) {
-                return validation(round, epoch, num(m, "val_top1"), num(m, "val_top5"), num(m, "val_loss"));
-            }
-            return null;
-        }
-
-        private static double num(Map<String, Object> m, String key) {
-            Object v = m.get(key);
-            return v instanceof Number n ? n.doubleValue() : Double.NaN;
-        }
     }
 
     /**

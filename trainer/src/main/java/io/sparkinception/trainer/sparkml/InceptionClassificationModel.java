@@ -10,6 +10,7 @@ import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ShardSchema;
 import io.sparkinception.trainer.training.DistributedTrainer;
+import io.sparkinception.trainer.training.RunRecords;
 import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,8 +124,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
             throw new IllegalArgumentException("no " + NETWORK + " in " + dir + " (not a finished training run or saved model)");
         }
         DatasetMetadata metadata = MetadataIO.read(files, dir);
-        DistributedTrainer.Summary summary = Json.mapper().readValue(files.readText(dir + "/" + SUMMARY),
-                DistributedTrainer.Summary.class);
+        DistributedTrainer.Summary summary = RunRecords.parseSummary(files.readText(dir + "/" + SUMMARY), dir + "/" + SUMMARY);
         byte[] network = files.readBytes(dir + "/" + NETWORK);
         SafeModelLoader.validate(dir + "/" + NETWORK, network);
         return new InceptionClassificationModel(uid, network, metadata, summary,
@@ -293,7 +293,7 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
             try {
                 files.writeAtomically(data + "/" + NETWORK, model.network);
                 MetadataIO.write(files, data, model.metadata);
-                files.writeAtomically(data + "/" + SUMMARY, Json.toJson(model.summary));
+                files.writeAtomically(data + "/" + SUMMARY, RunRecords.summaryJson(model.summary));
                 files.writeAtomically(data + "/" + TRAIN_CONF, model.trainConf);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot save the model to " + path + ": " + e.getMessage(), e);

@@ -120,11 +120,11 @@ public final class InceptionClassifier extends Estimator<InceptionClassification
                 ParamValidators.gtEq(1));
         averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches each worker fits between two "
                 + "averagings (>= 1)", ParamValidators.gtEq(1));
-        workers = new IntParam(this, "workers", "parallel workers (>= 0; 0: spark.default.parallelism)",
-                ParamValidators.gtEq(0));
+        workers = new IntParam(this, "workers", "parallel workers (>= 1; unset: spark.default.parallelism)",
+                ParamValidators.gtEq(1));
         seed = new LongParam(this, "seed", "seed of initialization, data order and sampling");
-        learningRate = new DoubleParam(this, "learningRate", "initial learning rate (>= 0; 0: the recipe's)",
-                ParamValidators.gtEq(0));
+        learningRate = new DoubleParam(this, "learningRate", "initial learning rate (> 0; unset: the recipe's)",
+                ParamValidators.gt(0));
         recipe = new Param<>(this, "recipe", "training recipe: adam | sgd-momentum | rmsprop");
         predictionCol = new Param<>(this, "predictionCol", "output column: the predicted class index");
         probabilityCol = new Param<>(this, "probabilityCol", "output column: the class probabilities (a Vector)");
@@ -140,9 +140,7 @@ public final class InceptionClassifier extends Estimator<InceptionClassification
         setDefault(maxEpochs, d.epochs());
         setDefault(batchSizePerWorker, d.batchSizePerWorker());
         setDefault(averagingFrequency, d.averagingFrequency());
-        setDefault(workers, d.workers());
         setDefault(seed, d.seed());
-        setDefault(learningRate, d.learningRate());
         setDefault(recipe, d.recipe());
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");

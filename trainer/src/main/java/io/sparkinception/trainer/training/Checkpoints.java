@@ -60,12 +60,12 @@ public final class Checkpoints {
     }
 
     /** What a checkpoint restores besides the network. */
-    public record State(long nextRound, long examplesSeen, double wallSeconds, List<Map<String, Object>> metrics,
+    public record State(long nextRound, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
                         float[] ema, int learningRateHalvings) {
     }
 
     /** The JSON part of a checkpoint. {@code learningRateHalvings} is absent (0) in checkpoints of older versions. */
-    public record StateJson(long nextRound, long examplesSeen, double wallSeconds, List<Map<String, Object>> metrics,
+    public record StateJson(long nextRound, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
                             boolean hasEma, int learningRateHalvings) {
     }
 

@@ -20,11 +20,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +41,10 @@ public final class DistributedTrainer {
     private DistributedTrainer() {
     }
 
-    /** {@code summary.json}. */
+    /**
+     * {@code summary.json}, written and read through {@link RunRecords}. The {@code val*}, {@code emaValTop1} and
+     * {@code test*} scores are NaN when that set was not scored (no val split, EMA off, no eval-data).
+     */
     public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
@@ -66,10 +68,10 @@ public final class DistributedTrainer {
                 .withAuxHeads(cfg.auxHeads())
                 .withSeed(cfg.seed())
                 .withRecipe(recipe);
-        if (cfg.weightDecay() >= 0) {
+        if (cfg.weightDecay() != null) {
             spec = spec.withLayerDefaults(spec.layerDefaults().withWeightDecay(cfg.weightDecay()));
         }
-        if (cfg.batchNormDecay() > 0) {
+        if (cfg.batchNormDecay() != null) {
             spec = spec.withLayerDefaults(spec.layerDefaults().withBatchNorm(cfg.batchNormDecay(),
                     spec.layerDefaults().batchNormEpsilon()));
         }
@@ -78,6 +80,46 @@ public final class DistributedTrainer {
 
     public static Summary run(SparkSession spark, TrainConfig cfg, PrintStream log) throws IOException {
         long start = System.nanoTime();
+        Inputs in = prepare(spark, cfg);
+        ComputationGraph g = KernelRuntime.build(cfg.kernels(), in.zoo()::init);
+        KernelReport kernels = KernelReport.of(g, cfg.kernels());
+        log.println("train: kernels " + kernels.requested() + (kernels.effective().equals(kernels.requested())
+                ? "" : " (unavailable here: " + kernels.effective() + ")") + ": " + kernels.summary());
+        Resumed resumed = resume(cfg, in, g, log);
+        DatasetMetadata.Spec spec = in.metadata().spec();
+        log.printf(Locale.ROOT, "train: %s width %.2f, %,d parameters, %d classes, %d px; %d workers x %d examples"
+                        + " (batch %d, k %d): %d steps/epoch, %d rounds%n", cfg.family().id(), cfg.width(), g.numParams(),
+                in.metadata().classes().size(), spec.imageSize(), in.workers(), in.largestPartition(),
+                cfg.batchSizePerWorker(), cfg.averagingFrequency(), in.plan().stepsPerEpoch(), in.plan().totalRounds());
+        Listeners ls = listeners(cfg, in, g, resumed, log);
+        MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), in.plan(), ls.guard(),
+                halvings -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), halvings));
+        new TrainingLoop(g, in.plan(), rounds, ls.all()).run(resumed.nextRound());
+        in.release();
+        Summary summary = finish(cfg, in, g, ls, kernels);
+        log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
+                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), summary.rounds(),
+                summary.imagesPerSecond(), summary.paramsSha256());
+        return summary;
+    }
+
+    /** What a run trains on, as loaded and checked before the first round. */
+    private record Inputs(JavaSparkContext jsc, HadoopFiles files, String out, DatasetMetadata metadata, ZooGraph zoo,
+                          int workers, int largestPartition, RoundPlan plan, WorkerSettings workerSettings,
+                          JavaRDD<Example> train, ValidationListener.Sets sets, String datasetId) {
+        void release() {
+            train.unpersist(false);
+            if (sets.val() != null) {
+                sets.val().unpersist(false);
+            }
+            if (sets.eval() != null) {
+                sets.eval().examples().unpersist(false);
+            }
+            PartitionData.evict(datasetId);
+        }
+    }
+
+    private static Inputs prepare(SparkSession spark, TrainConfig cfg) throws IOException {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
         String data = files.qualifyDir(cfg.data());
@@ -86,18 +128,34 @@ public final class DistributedTrainer {
         DatasetMetadata metadata = MetadataIO.read(files, data);
         TrainPreflight.checkModel(cfg, metadata, data);
         DatasetMetadata.Spec spec = metadata.spec();
-        Checkpoints checkpoints = new Checkpoints(files, out);
         if (!files.exists(data + "/train")) {
             throw new IllegalArgumentException(data + " has no train/ split to train on");
         }
         ZooGraph zoo = model(cfg, metadata);
-        String json = zoo.configuration().toJson();
-        int workers = cfg.workers() > 0 ? cfg.workers() : jsc.defaultParallelism();
+        int workers = cfg.workers() != null ? cfg.workers() : jsc.defaultParallelism();
         StorageLevel level = StorageLevel.fromString(cfg.storageLevel());
-        String datasetId = UUID.randomUUID().toString();
-
         jsc.setJobDescription("train: load and partition the training examples");
         JavaRDD<Example> train = TrainingData.loadCompact(spark, data + "/train", spec, workers, cfg.dataMemoryCap() << 20);
+        int largest = checkPartitions(cfg, train, workers);
+        boolean validating = cfg.validateEveryEpochs() > 0;
+        JavaRDD<Example> val = validating && files.exists(data + "/val")
+                ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
+        EvalData eval = validating && !cfg.evalData().isBlank()
+                ? EvalData.load(spark, files, files.qualifyDir(cfg.evalData()), metadata, workers, level) : null;
+        String json = zoo.configuration().toJson();
+        ValidationListener.Sets sets = new ValidationListener.Sets(jsc, val, eval, json, cfg.kernels(), spec.channels(),
+                spec.imageSize());
+        RoundPlan plan = RoundPlan.of(largest, cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.epochs(),
+                cfg.maxRounds());
+        WorkerSettings ws = new WorkerSettings(json, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
+                cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(), spec.channels(),
+                spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
+        return new Inputs(jsc, files, out, metadata, zoo, workers, largest, plan, ws, train, sets,
+                UUID.randomUUID().toString());
+    }
+
+    /** Checks every worker got examples; returns the size of the largest partition. */
+    private static int checkPartitions(TrainConfig cfg, JavaRDD<Example> train, int workers) {
         List<Integer> sizes = train.mapPartitions(it -> {
             int n = 0;
             while (it.hasNext()) {
@@ -106,204 +164,115 @@ public final class DistributedTrainer {
             }
             return List.of(n).iterator();
         }).collect();
-        int maxSize = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-        int minSize = sizes.stream().mapToInt(Integer::intValue).min().orElse(0);
+        long total = sizes.stream().mapToLong(Integer::longValue).sum();
         // The jobs checked this against metadata.json before Spark; here against the examples actually loaded.
-        TrainPreflight.checkWorkers(cfg, sizes.stream().mapToLong(Integer::longValue).sum(), workers);
-        if (minSize == 0) {
-            throw new IllegalArgumentException("the training split has " + sizes.stream().mapToInt(Integer::intValue).sum()
-                    + " examples, too few for " + workers + " workers");
+        TrainPreflight.checkWorkers(cfg, total, workers);
+        if (sizes.stream().mapToInt(Integer::intValue).min().orElse(0) == 0) {
+            throw new IllegalArgumentException("the training split has " + total + " examples, too few for " + workers
+                    + " workers");
         }
-        JavaRDD<Example> val = files.exists(data + "/val") && cfg.validateEveryEpochs() > 0
-                ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
+        return sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
 
-        EvalData evalSet = cfg.evalData().isBlank() ? null
-                : EvalData.load(spark, files, files.qualifyDir(cfg.evalData()), metadata, workers, level);
-        boolean validating = cfg.validateEveryEpochs() > 0 && (val != null || evalSet != null);
+    /** Where a run starts: round 0, or the state of the latest checkpoint with {@code --resume}. */
+    private record Resumed(long nextRound, int halvings, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
+                           float[] ema) {
+    }
 
-        int b = cfg.batchSizePerWorker();
-        int k = cfg.averagingFrequency();
-        long stepsPerEpoch = (maxSize + b - 1) / b;
-        long totalRounds = (cfg.epochs() * stepsPerEpoch + k - 1) / k;
-        if (cfg.maxRounds() > 0) {
-            totalRounds = Math.min(totalRounds, cfg.maxRounds());
-        }
-        WorkerSettings ws = new WorkerSettings(json, b, k, cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(),
-                spec.channels(), spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
-
-        ComputationGraph g = KernelRuntime.build(cfg.kernels(), zoo::init);
-        KernelReport kernelReport = KernelReport.of(g, cfg.kernels());
-        log.println("train: kernels " + kernelReport.requested() + (kernelReport.effective().equals(kernelReport.requested())
-                ? "" : " (unavailable here: " + kernelReport.effective() + ")") + ": " + kernelReport.summary());
-        long round = 0;
-        long examplesSeen = 0;
-        double priorSeconds = 0;
-        List<Map<String, Object>> metrics = new ArrayList<>();
+    private static Resumed resume(TrainConfig cfg, Inputs in, ComputationGraph g, PrintStream log) throws IOException {
         float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
-        int halvings = 0;
-        if (cfg.resume()) {
-            Checkpoints.Restored restored = checkpoints.restoreLatest(g);
-            if (restored != null) {
-                Checkpoints.State s = restored.state();
-                log.println("train: resume: " + restored.note());
-                round = s.nextRound();
-                halvings = s.learningRateHalvings();
-                examplesSeen = s.examplesSeen();
-                priorSeconds = s.wallSeconds();
-                metrics.addAll(s.metrics());
-                ema = s.ema();
-                log.printf(Locale.ROOT, "train: resumed from round %d of %d%n", round, totalRounds);
-            } else {
-                log.println("train: --resume given but no checkpoint in " + out + "/checkpoints; starting from scratch");
-            }
+        Resumed fresh = new Resumed(0, 0, 0, 0, List.of(), ema);
+        if (!cfg.resume()) {
+            return fresh;
         }
-        DivergenceGuard guard = new DivergenceGuard(cfg.onDivergence(), halvings);
-        ParameterAveragingMaster master = master(jsc, cfg, ws, metadata, halvings);
-        log.printf(Locale.ROOT, "train: %s width %.2f, %,d parameters, %d classes, %d px; %d workers x %d examples"
-                        + " (batch %d, k %d): %d steps/epoch, %d rounds%n", cfg.family().id(), cfg.width(), g.numParams(),
-                metadata.classes().size(), spec.imageSize(), workers, maxSize, b, k, stepsPerEpoch, totalRounds);
+        Checkpoints.Restored restored = new Checkpoints(in.files(), in.out()).restoreLatest(g);
+        if (restored == null) {
+            log.println("train: --resume given but no checkpoint in " + in.out() + "/checkpoints; starting from scratch");
+            return fresh;
+        }
+        Checkpoints.State s = restored.state();
+        log.println("train: resume: " + restored.note());
+        log.printf(Locale.ROOT, "train: resumed from round %d of %d%n", s.nextRound(), in.plan().totalRounds());
+        return new Resumed(s.nextRound(), s.learningRateHalvings(), s.examplesSeen(), s.wallSeconds(), s.metrics(),
+                s.ema());
+    }
 
-        long firstRound = round;
-        long loopStart = System.nanoTime();
-        EvalCounts lastVal = null;
-        EvalCounts lastTest = null;
-        for (; round < totalRounds; round++) {
-            int iteration = (int) (round * k);
-            int epoch = (int) (iteration / stepsPerEpoch);
-            jsc.setJobDescription(String.format(Locale.ROOT, "train round %d/%d (epoch %d)", round + 1, totalRounds, epoch + 1));
-            RoundState before = new RoundState(g.params().toFloatVector(), PartitionTrainer.updaterState(g), round,
-                    iteration, epoch);
-            ParameterAveragingMaster.RoundResult r = master.round(g, train, datasetId, before);
-            DivergenceGuard.Verdict verdict = guard.check(round + 1, r.aggregate(), cfg.averageUpdaterState());
-            boolean keep = verdict.action() == DivergenceGuard.Action.KEEP;
-            if (!keep) {
-                log.println("train: " + verdict.message());
-                metrics.add(verdict.event());
-                if (verdict.action() == DivergenceGuard.Action.STOP) {
-                    writeMetrics(files, out, metrics);
-                    throw new TrainingDivergedException(round + 1, verdict.message() + ". The last good"
-                            + " checkpoint stays checkpoints/latest (" + out + "/checkpoints); resume from it with a"
-                            + " lower --learning-rate or --on-divergence skip-round-and-halve-lr");
-                }
-                restore(g, before);
-                master = master(jsc, cfg, ws, metadata, guard.halvings());
-            } else {
-                examplesSeen += r.aggregate().examples();
+    /** The listeners of a run, in the order they hear of each round. */
+    private record Listeners(DivergenceGuard guard, RunClock clock, MetricsLog metrics, DivergenceListener divergence,
+                            EmaListener ema, ProgressListener progress, ValidationListener validation,
+                            CheckpointListener checkpoints) {
+        List<TrainingLoop.Listener> all() {
+            List<TrainingLoop.Listener> l = new ArrayList<>(List.of(divergence, progress));
+            if (ema != null) {
+                l.add(ema);
             }
-            if (keep && ema != null) {
-                float[] p = g.params().toFloatVector();
-                // TensorFlow's ExponentialMovingAverage(num_updates): a short run is not dominated by the
-                // random initialization.
-                float d = (float) Math.min(cfg.emaDecay(), (1.0 + round) / (10.0 + round));
-                for (int i = 0; i < p.length; i++) {
-                    ema[i] = d * ema[i] + (1 - d) * p[i];
-                }
-            }
-            double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
-            if (keep) {
-                double rate = (round + 1 - firstRound) * (double) workers * b * k / loopSeconds;
-                double eta = loopSeconds / (round + 1 - firstRound) * (totalRounds - round - 1);
-                log.printf(Locale.ROOT, "train: round %d/%d epoch %d/%d loss %.4f | %.1f img/s | elapsed %s | ETA %s | %s%n",
-                        round + 1, totalRounds, epoch + 1, cfg.epochs(), r.aggregate().meanLoss(), rate,
-                        ProgressMonitor.formatDuration(priorSeconds + loopSeconds), ProgressMonitor.formatDuration(eta), r.overhead());
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("type", "round");
-                m.put("round", round + 1);
-                m.put("epoch", (double) (iteration + k) / stepsPerEpoch);
-                m.put("loss", r.aggregate().meanLoss());
-                m.put("learning_rate", cfg.resolvedRecipe(guard.halvings()).learningRate().atEpoch(epoch));
-                m.put("examples_seen", examplesSeen);
-                m.put("images_per_second", rate);
-                m.put("broadcast_seconds", r.broadcastNanos() / 1e9);
-                m.put("round_seconds", r.roundNanos() / 1e9);
-                m.put("fit_seconds_per_worker", r.aggregate().fitNanos() / 1e9 / r.aggregate().workers());
-                m.put("apply_seconds", r.applyNanos() / 1e9);
-                metrics.add(m);
-            }
+            l.add(validation);
+            l.add(checkpoints);
+            return l;
+        }
+    }
 
-            int epochAfter = (int) ((round + 1) * k / stepsPerEpoch);
-            boolean last = round + 1 == totalRounds;
-            boolean epochEnd = epochAfter > epoch;
-            if (validating && (last || epochEnd && epochAfter % cfg.validateEveryEpochs() == 0)) {
-                float[] now = g.params().toFloatVector();
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("type", "validation");
-                v.put("round", round + 1);
-                v.put("epoch", (double) (round + 1) * k / stepsPerEpoch);
-                if (val != null) {
-                    jsc.setJobDescription("train: validate after round " + (round + 1));
-                    lastVal = Validator.evaluate(jsc, val, json, cfg.kernels(), now, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
-                    v.put("val_top1", lastVal.top1Accuracy());
-                    v.put("val_top5", lastVal.top5Accuracy());
-                    v.put("val_loss", lastVal.meanLoss());
-                    v.put("val_examples", lastVal.examples());
-                    log.printf(Locale.ROOT, "train: validation after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
-                            round + 1, lastVal.top1Accuracy(), lastVal.top5Accuracy(), lastVal.meanLoss(), lastVal.examples());
-                }
-                if (evalSet != null) {
-                    jsc.setJobDescription("train: score eval-data (" + evalSet.split() + ") after round " + (round + 1));
-                    lastTest = Validator.evaluate(jsc, evalSet.examples(), json, cfg.kernels(), now, 64, ZooGraph.MAIN_OUTPUT,
-                            spec.channels(), spec.imageSize());
-                    v.put("test_top1", lastTest.top1Accuracy());
-                    v.put("test_top5", lastTest.top5Accuracy());
-                    v.put("test_loss", lastTest.meanLoss());
-                    v.put("test_examples", lastTest.examples());
-                    log.printf(Locale.ROOT, "train: eval-data (%s) after round %d: top-1 %.4f, top-5 %.4f, loss %.4f (%d examples)%n",
-                            evalSet.split(), round + 1, lastTest.top1Accuracy(), lastTest.top5Accuracy(), lastTest.meanLoss(),
-                            lastTest.examples());
-                }
-                // Wall clock since training started, validation and checkpoints included: what a user waits.
-                v.put("wall_seconds", priorSeconds + (System.nanoTime() - loopStart) / 1e9);
-                metrics.add(v);
-            }
-            if ((round + 1) % cfg.checkpointEvery() == 0 || last) {
-                checkpoints.write(g, new Checkpoints.State(round + 1, examplesSeen,
-                        priorSeconds + (System.nanoTime() - loopStart) / 1e9, metrics, ema, guard.halvings()));
-                writeMetrics(files, out, metrics);
-            }
-        }
-        EvalCounts emaVal = null;
-        if (val != null && ema != null) {
-            emaVal = Validator.evaluate(jsc, val, json, cfg.kernels(), ema, 64, ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize());
-            log.printf(Locale.ROOT, "train: EMA model validation: top-1 %.4f, top-5 %.4f%n", emaVal.top1Accuracy(), emaVal.top5Accuracy());
-        }
-        train.unpersist(false);
-        if (val != null) {
-            val.unpersist(false);
-        }
-        if (evalSet != null) {
-            evalSet.examples().unpersist(false);
-        }
-        PartitionData.evict(datasetId);
+    private static Listeners listeners(TrainConfig cfg, Inputs in, ComputationGraph g, Resumed r, PrintStream log) {
+        DivergenceGuard guard = new DivergenceGuard(cfg.onDivergence(), r.halvings());
+        RunClock clock = new RunClock(r.wallSeconds());
+        MetricsLog metrics = new MetricsLog(in.files(), in.out(), r.metrics());
+        DivergenceListener divergence = new DivergenceListener(guard, cfg.averageUpdaterState(), g, metrics, in.out(), log);
+        EmaListener ema = r.ema() == null ? null : new EmaListener(cfg.emaDecay(), g, r.ema());
+        long imagesPerRound = (long) in.workers() * cfg.batchSizePerWorker() * cfg.averagingFrequency();
+        ProgressListener progress = new ProgressListener(imagesPerRound,
+                epoch -> cfg.resolvedRecipe(guard.halvings()).learningRate().atEpoch(epoch), r.examplesSeen(), clock,
+                metrics, log);
+        ValidationListener validation = new ValidationListener(in.sets(), cfg.validateEveryEpochs(), g, ema, clock,
+                metrics, log);
+        CheckpointListener checkpoints = new CheckpointListener(new Checkpoints(in.files(), in.out()),
+                cfg.checkpointEvery(), g, progress, ema, guard, clock, metrics);
+        return new Listeners(guard, clock, metrics, divergence, ema, progress, validation, checkpoints);
+    }
 
-        double wall = priorSeconds + (System.nanoTime() - loopStart) / 1e9;
+    /** Writes the models, metrics, config, metadata and summary of a finished run. */
+    private static Summary finish(TrainConfig cfg, Inputs in, ComputationGraph g, Listeners ls, KernelReport kernels)
+            throws IOException {
+        HadoopFiles files = in.files();
+        String out = in.out();
+        double wall = ls.clock().wallSeconds();
         float[] params = g.params().toFloatVector();
         writeModel(files, out + "/model.zip", g, true);
         writeModel(files, out + "/inference-model.zip", InferenceExport.withoutAuxHeads(g), false);
-        if (ema != null) {
+        if (ls.ema() != null) {
             ComputationGraph e = g.clone();
-            e.setParams(Nd4j.create(ema, g.params().shape()));
+            e.setParams(Nd4j.create(ls.ema().ema(), g.params().shape()));
             writeModel(files, out + "/ema-model.zip", InferenceExport.withoutAuxHeads(e), false);
         }
-        writeMetrics(files, out, metrics);
+        ls.metrics().write();
         files.writeAtomically(out + "/train.conf", cfg.rendered());
-        files.writeAtomically(out + "/metadata.json", Json.toJson(metadata));
-        Summary summary = new Summary(cfg.family().id(), cfg.width(), totalRounds, (double) totalRounds * k / stepsPerEpoch,
-                examplesSeen, examplesSeen / Math.max(wall, 1e-9), lastVal == null ? Double.NaN : lastVal.top1Accuracy(),
-                lastVal == null ? Double.NaN : lastVal.top5Accuracy(), lastVal == null ? Double.NaN : lastVal.meanLoss(),
-                emaVal == null ? Double.NaN : emaVal.top1Accuracy(), wall, sha256(params), params.length, workers, b, k,
-                cfg.seed(), spec.imageSize(), metadata.classes().size(), cfg.effectiveSamplingSeed(),
-                lastTest == null ? Double.NaN : lastTest.top1Accuracy(), lastTest == null ? Double.NaN : lastTest.top5Accuracy(),
-                lastTest == null ? Double.NaN : lastTest.meanLoss(), lastTest == null ? 0 : lastTest.examples(),
-                guard.halvings(), guard.learningRateScale(), kernelReport);
-        files.writeAtomically(out + "/summary.json", Json.toJson(summary));
-        log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
-                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), totalRounds, summary.imagesPerSecond(),
-                summary.paramsSha256());
+        files.writeAtomically(out + "/metadata.json", Json.toJson(in.metadata()));
+        Summary summary = summary(cfg, in, ls, wall, params, kernels);
+        RunRecords.writeSummary(files, out, summary);
         return summary;
     }
 
-    /** The driver role for the current learning rate (the workers' graph carries it, so a halving is a new graph). */
+    private static Summary summary(TrainConfig cfg, Inputs in, Listeners ls, double wall, float[] params,
+                                   KernelReport kernels) {
+        RoundPlan plan = in.plan();
+        ValidationListener v = ls.validation();
+        long seen = ls.progress().examplesSeen();
+        return new Summary(cfg.family().id(), cfg.width(), plan.totalRounds(), plan.epochAfter(plan.totalRounds() - 1),
+                seen, seen / Math.max(wall, 1e-9), score(v.lastVal(), EvalCounts::top1Accuracy),
+                score(v.lastVal(), EvalCounts::top5Accuracy), score(v.lastVal(), EvalCounts::meanLoss),
+                score(v.emaVal(), EvalCounts::top1Accuracy), wall, sha256(params), params.length, in.workers(),
+                cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.seed(), in.metadata().spec().imageSize(),
+                in.metadata().classes().size(), cfg.effectiveSamplingSeed(), score(v.lastTest(), EvalCounts::top1Accuracy),
+                score(v.lastTest(), EvalCounts::top5Accuracy), score(v.lastTest(), EvalCounts::meanLoss),
+                v.lastTest() == null ? 0 : v.lastTest().examples(), ls.guard().halvings(), ls.guard().learningRateScale(),
+                kernels);
+    }
+
+    /** A score of a set, or NaN when the set was not scored (summary.json's "not applicable"). */
+    private static double score(EvalCounts c, ToDoubleFunction<EvalCounts> f) {
+        return c == null ? Double.NaN : f.applyAsDouble(c);
+    }
+
+    /** The driver role for a number of learning-rate halvings (the workers' graph carries the rate). */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
                                                    DatasetMetadata metadata, int halvings) {
         WorkerSettings current = halvings == 0 ? ws : new WorkerSettings(model(cfg, metadata, halvings).configuration().toJson(),
@@ -311,15 +280,6 @@ public final class DistributedTrainer {
                 ws.scale(), ws.augmentation(), ws.prefetch(), ws.kernels());
         return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),
                 cfg.averageUpdaterState());
-    }
-
-    /** Puts back the parameters and updater state a discarded round started from. */
-    static void restore(ComputationGraph g, RoundState before) {
-        g.setParams(Nd4j.create(before.params(), g.params().shape()));
-        var view = PartitionTrainer.updaterView(g);
-        if (view != null && view.length() > 0) {
-            view.assign(Nd4j.create(before.updaterState(), view.shape()));
-        }
     }
 
     /**
@@ -346,14 +306,6 @@ public final class DistributedTrainer {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(g, bytes, withUpdater);
         files.writeAtomically(path, bytes.toByteArray());
-    }
-
-    static void writeMetrics(HadoopFiles files, String out, List<Map<String, Object>> metrics) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Map<String, Object> m : metrics) {
-            sb.append(Json.toJsonLine(m)).append('\n');
-        }
-        files.writeAtomically(out + "/metrics.jsonl", sb.toString());
     }
 
     /** SHA-256 of parameters as little-endian float32: two runs are equal iff their hashes are. */

@@ -1,8 +1,6 @@
 package io.sparkinception.trainer.training;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Checks every round's result for numerical faults before the loop uses it: a non-finite mean loss, or a NaN or
@@ -50,9 +48,9 @@ public final class DivergenceGuard {
      *
      * @param action   keep the round, skip it (restore and halve), or stop the run
      * @param message  empty for {@code KEEP}; otherwise one line naming the round, the loss and the fault
-     * @param event    empty for {@code KEEP}; otherwise the {@code type: divergence} line for metrics.jsonl
+     * @param event    null for {@code KEEP}; otherwise the {@code type: divergence} line for metrics.jsonl
      */
-    public record Verdict(Action action, String message, Map<String, Object> event) {
+    public record Verdict(Action action, String message, DivergenceEvent event) {
     }
 
     private final Policy policy;
@@ -86,31 +84,23 @@ public final class DivergenceGuard {
         int badUpdater = checkUpdater ? nonFinite(agg.updaterSum()) : 0;
         if (Double.isFinite(loss) && badParams == 0 && badUpdater == 0) {
             consecutive = 0;
-            return new Verdict(Action.KEEP, "", Map.of());
+            return new Verdict(Action.KEEP, "", null);
         }
         consecutive++;
         String fault = String.format(Locale.ROOT, "round %d diverged: loss %s, %d of %d averaged parameters and %d of %d"
                         + " updater values non-finite", round, loss, badParams, agg.paramSum().length, badUpdater,
                 checkUpdater ? agg.updaterSum().length : 0);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("type", "divergence");
-        event.put("round", round);
-        event.put("loss", loss);
-        event.put("non_finite_params", badParams);
-        event.put("non_finite_updater_values", badUpdater);
-        event.put("policy", policy.id());
         boolean skip = policy == Policy.SKIP_ROUND_AND_HALVE_LR && consecutive < MAX_CONSECUTIVE_SKIPS;
         if (skip) {
             halvings++;
-            event.put("action", "skip");
-            event.put("learning_rate_scale", learningRateScale());
-            event.put("consecutive", consecutive);
+            DivergenceEvent event = new DivergenceEvent(round, loss, badParams, badUpdater, policy.id(), "skip",
+                    learningRateScale(), consecutive);
             return new Verdict(Action.SKIP, fault + String.format(Locale.ROOT, "; round discarded, learning rate"
                     + " halved (now %s x the configured one, skip %d of at most %d in a row)", learningRateScale(),
                     consecutive, MAX_CONSECUTIVE_SKIPS - 1), event);
         }
-        event.put("action", "stop");
-        event.put("consecutive", consecutive);
+        DivergenceEvent event = new DivergenceEvent(round, loss, badParams, badUpdater, policy.id(), "stop", null,
+                consecutive);
         String why = policy == Policy.STOP ? "on-divergence = stop"
                 : consecutive + " faulty rounds in a row (on-divergence = skip-round-and-halve-lr)";
         return new Verdict(Action.STOP, fault + "; training stopped (" + why + ")", event);

@@ -10,19 +10,27 @@ import io.sparkinception.trainer.models.ModelSpec;
 import io.sparkinception.trainer.models.TrainingRecipe;
 import java.io.Serializable;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.apache.spark.storage.StorageLevel;
 
 /**
  * The resolved settings of one training run (namespace {@code spark-inception.train}; every key documented in
  * trainer's reference.conf). Validates itself.
+ *
+ * <p>Optional keys are null when the config omits them (reference.conf declares them {@code = null}): then the
+ * default named in each accessor's key applies ({@code max-rounds}: no limit; {@code workers}:
+ * {@code spark.default.parallelism}; {@code sampling-seed}: {@code seed}; {@code learning-rate},
+ * {@code lr-decay-factor}, {@code lr-decay-epochs}, {@code label-smoothing}, {@code gradient-clip}: the recipe's;
+ * {@code weight-decay}, {@code batch-norm-decay}: the family's).
  */
 public record TrainConfig(String data, String output, ModelFamily family, double width, int minFilters, boolean auxHeads,
-                          int epochs, long maxRounds, int workers, int batchSizePerWorker, int averagingFrequency,
+                          int epochs, Long maxRounds, Integer workers, int batchSizePerWorker, int averagingFrequency,
                           int aggregationDepth, boolean averageUpdaterState, String storageLevel, int prefetch, long seed,
-                          boolean resume, int checkpointEvery, String recipe, double learningRate, double lrDecayFactor,
-                          int lrDecayEpochs, double labelSmoothing, double gradientClip, double weightDecay, double batchNormDecay,
-                          double emaDecay,
-                          int validateEveryEpochs, Augmentation augmentation, long samplingSeed, String evalData,
+                          boolean resume, int checkpointEvery, String recipe, Double learningRate, Double lrDecayFactor,
+                          Integer lrDecayEpochs, Double labelSmoothing, Double gradientClip, Double weightDecay,
+                          Double batchNormDecay, double emaDecay,
+                          int validateEveryEpochs, Augmentation augmentation, Long samplingSeed, String evalData,
                           DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap,
                           String rendered) implements Serializable {
 
@@ -37,34 +45,35 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                 + fmt(ModelSpec.MAX_WIDTH_MULTIPLIER) + "], got " + fmt(width));
         require(minFilters >= 1, "--min-filters must be >= 1, got " + minFilters);
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
-        require(maxRounds >= 0, "--max-rounds must be >= 0 (0: no limit), got " + maxRounds);
-        require(workers >= 0, "--workers must be >= 0 (0: spark.default.parallelism), got " + workers);
+        optional(maxRounds, v -> v >= 1, "--max-rounds must be >= 1 (omit it for no limit), got " + maxRounds);
+        optional(workers, v -> v >= 1, "--workers must be >= 1 (omit it for spark.default.parallelism), got " + workers);
         require(batchSizePerWorker >= 1, "--batch-size-per-worker must be >= 1, got " + batchSizePerWorker);
         require(averagingFrequency >= 1, "--averaging-frequency must be >= 1, got " + averagingFrequency);
         require(aggregationDepth >= 1, "--aggregation-depth must be >= 1, got " + aggregationDepth);
         require(prefetch >= 0, "--prefetch must be >= 0, got " + prefetch);
         require(checkpointEvery >= 1, "--checkpoint-every must be >= 1, got " + checkpointEvery);
-        require(learningRate >= 0 && Double.isFinite(learningRate),
-                "--learning-rate must be > 0 and finite (0: the recipe's), got " + fmt(learningRate));
-        require(lrDecayFactor >= 0 && lrDecayFactor <= 1, "--lr-decay-factor must be in (0, 1] (0: the recipe's), got "
-                + fmt(lrDecayFactor));
-        require(lrDecayEpochs >= 0, "--lr-decay-epochs must be >= 1 (0: the recipe's), got " + lrDecayEpochs);
+        optional(learningRate, v -> v > 0 && Double.isFinite(v),
+                "--learning-rate must be > 0 and finite (omit it for the recipe's), got " + fmt(learningRate));
+        optional(lrDecayFactor, v -> v > 0 && v <= 1,
+                "--lr-decay-factor must be in (0, 1] (omit it for the recipe's), got " + fmt(lrDecayFactor));
+        optional(lrDecayEpochs, v -> v >= 1, "--lr-decay-epochs must be >= 1 (omit it for the recipe's), got "
+                + lrDecayEpochs);
         require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1) (0: off), got " + fmt(emaDecay));
-        require(samplingSeed >= -1, "--sampling-seed must be -1 (use --seed) or >= 0, got " + samplingSeed);
+        optional(samplingSeed, v -> v >= 0, "--sampling-seed must be >= 0 (omit it to use --seed), got " + samplingSeed);
         require(evalData != null, "--eval-data must be a path or empty");
         require(validateEveryEpochs >= 0, "--validate-every-epochs must be >= 0 (0: never), got " + validateEveryEpochs);
-        require(labelSmoothing == -1 || (labelSmoothing >= 0 && labelSmoothing < 1),
-                "--label-smoothing must be -1 (the recipe's) or in [0, 1), got " + fmt(labelSmoothing));
-        require(gradientClip == -1 || (gradientClip >= 0 && Double.isFinite(gradientClip)),
-                "--gradient-clip must be -1 (the recipe's), 0 (off) or > 0, got " + fmt(gradientClip));
-        require(weightDecay == -1 || (weightDecay >= 0 && Double.isFinite(weightDecay)),
-                "--weight-decay must be -1 (the family's) or >= 0, got " + fmt(weightDecay));
+        optional(labelSmoothing, v -> v >= 0 && v < 1,
+                "--label-smoothing must be in [0, 1) (omit it for the recipe's), got " + fmt(labelSmoothing));
+        optional(gradientClip, v -> v >= 0 && Double.isFinite(v),
+                "--gradient-clip must be 0 (off) or > 0 (omit it for the recipe's), got " + fmt(gradientClip));
+        optional(weightDecay, v -> v >= 0 && Double.isFinite(v),
+                "--weight-decay must be >= 0 (omit it for the family's), got " + fmt(weightDecay));
         require(onDivergence != null, "--on-divergence must be stop or skip-round-and-halve-lr");
         require(kernels != null, "--kernels must be onednn or builtin");
         require(dataMemoryCap >= 1 && dataMemoryCap <= (Long.MAX_VALUE >> 20), "--data-memory-cap must be >= 1 (MB), got "
                 + dataMemoryCap);
-        require(batchNormDecay == -1 || (batchNormDecay > 0 && batchNormDecay < 1),
-                "--batch-norm-decay must be -1 (the family's) or in (0, 1), got " + fmt(batchNormDecay));
+        optional(batchNormDecay, v -> v > 0 && v < 1,
+                "--batch-norm-decay must be in (0, 1) (omit it for the family's), got " + fmt(batchNormDecay));
         try {
             StorageLevel.fromString(storageLevel);
         } catch (IllegalArgumentException e) {
@@ -74,9 +83,9 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         TrainingRecipe.of(recipe);
     }
 
-    /** The seed of data order, training-time sampling and dropout: {@code sampling-seed}, or {@code seed} when -1. */
+    /** The seed of data order, training-time sampling and dropout: {@code sampling-seed}, or {@code seed} when absent. */
     public long effectiveSamplingSeed() {
-        return samplingSeed >= 0 ? samplingSeed : seed;
+        return samplingSeed != null ? samplingSeed : seed;
     }
 
     /** This configuration with some keys replaced (keys of this namespace; validated as a loaded one). */
@@ -92,8 +101,13 @@ public record TrainConfig(String data, String output, ModelFamily family, double
     }
 
     /** A number as users write it: {@code 4}, not {@code 4.0}. */
-    static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    static String fmt(Double v) {
+        return v != null && v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : String.valueOf(v);
+    }
+
+    /** An optional key: absent (null) or a value {@code ok} accepts. */
+    private static <T> void optional(T value, Predicate<T> ok, String message) {
+        require(value == null || ok.test(value), message);
     }
 
     private static void require(boolean ok, String message) {
@@ -114,17 +128,19 @@ public record TrainConfig(String data, String output, ModelFamily family, double
     public TrainingRecipe resolvedRecipe() {
         TrainingRecipe r = TrainingRecipe.of(recipe);
         TrainingRecipe.LearningRate lr = r.learningRate();
-        double initial = learningRate > 0 ? learningRate : lr.initial();
-        double factor = lrDecayFactor > 0 ? lrDecayFactor : lr.decayFactor();
-        int every = lrDecayEpochs > 0 ? lrDecayEpochs : lr.decayEveryEpochs();
-        r = r.withLearningRate(new TrainingRecipe.LearningRate(initial, factor, every));
-        if (labelSmoothing >= 0) {
+        r = r.withLearningRate(new TrainingRecipe.LearningRate(or(learningRate, lr.initial()),
+                or(lrDecayFactor, lr.decayFactor()), or(lrDecayEpochs, lr.decayEveryEpochs())));
+        if (labelSmoothing != null) {
             r = r.withLabelSmoothing(labelSmoothing);
         }
-        if (gradientClip >= 0) {
+        if (gradientClip != null) {
             r = r.withGradientClipL2(gradientClip);
         }
         return r;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
     }
 
     public static TrainConfig load(String configFile, Map<String, String> overrides) {
@@ -139,19 +155,25 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("augment.saturation"), c.getBoolean("augment.random-interpolation"));
             return new TrainConfig(c.getString("data"), c.getString("output"), ModelFamily.of(c.getString("family")),
                     c.getDouble("width"), c.getInt("min-filters"), c.getBoolean("aux-heads"), c.getInt("epochs"),
-                    c.getLong("max-rounds"), c.getInt("workers"), c.getInt("batch-size-per-worker"),
-                    c.getInt("averaging-frequency"), c.getInt("aggregation-depth"), c.getBoolean("average-updater-state"),
-                    c.getString("storage-level"), c.getInt("prefetch"), c.getLong("seed"), c.getBoolean("resume"),
-                    c.getInt("checkpoint-every"), c.getString("recipe"), c.getDouble("learning-rate"),
-                    c.getDouble("lr-decay-factor"), c.getInt("lr-decay-epochs"), c.getDouble("label-smoothing"),
-                    c.getDouble("gradient-clip"), c.getDouble("weight-decay"), c.getDouble("batch-norm-decay"),
-                    c.getDouble("ema-decay"),
-                    c.getInt("validate-every-epochs"), aug, c.getLong("sampling-seed"), c.getString("eval-data"),
-                    DivergenceGuard.Policy.of(c.getString("on-divergence")), Kernels.of(c.getString("kernels")),
-                    c.getLong("data-memory-cap"),
+                    optional(c, "max-rounds", Config::getLong), optional(c, "workers", Config::getInt),
+                    c.getInt("batch-size-per-worker"), c.getInt("averaging-frequency"), c.getInt("aggregation-depth"),
+                    c.getBoolean("average-updater-state"), c.getString("storage-level"), c.getInt("prefetch"),
+                    c.getLong("seed"), c.getBoolean("resume"), c.getInt("checkpoint-every"), c.getString("recipe"),
+                    optional(c, "learning-rate", Config::getDouble), optional(c, "lr-decay-factor", Config::getDouble),
+                    optional(c, "lr-decay-epochs", Config::getInt), optional(c, "label-smoothing", Config::getDouble),
+                    optional(c, "gradient-clip", Config::getDouble), optional(c, "weight-decay", Config::getDouble),
+                    optional(c, "batch-norm-decay", Config::getDouble), c.getDouble("ema-decay"),
+                    c.getInt("validate-every-epochs"), aug, optional(c, "sampling-seed", Config::getLong),
+                    c.getString("eval-data"), DivergenceGuard.Policy.of(c.getString("on-divergence")),
+                    Kernels.of(c.getString("kernels")), c.getLong("data-memory-cap"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }
+    }
+
+    /** An optional key's value, or null when the config omits it or sets it to null. */
+    private static <T> T optional(Config c, String key, BiFunction<Config, String, T> get) {
+        return c.hasPath(key) ? get.apply(c, key) : null;
     }
 }

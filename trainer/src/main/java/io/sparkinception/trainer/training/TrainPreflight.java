@@ -31,7 +31,7 @@ public final class TrainPreflight {
             throw new IllegalArgumentException("--data " + dataDir + " has no training examples (its train split is empty"
                     + " or missing)");
         }
-        if (cfg.workers() > 0) {
+        if (cfg.workers() != null) {
             checkWorkers(cfg, examples, cfg.workers());
         }
     }
@@ -64,10 +64,11 @@ public final class TrainPreflight {
      * several times while the log still counts one epoch).
      *
      * @param examples the training examples
-     * @param workers  the resolved worker count ({@code --workers}, or spark.default.parallelism when it is 0)
+     * @param workers  the resolved worker count ({@code --workers}, or spark.default.parallelism when it is omitted)
      */
     public static void checkWorkers(TrainConfig cfg, long examples, int workers) {
-        String source = cfg.workers() > 0 ? "--workers " + workers : "--workers 0 (spark.default.parallelism = " + workers + ")";
+        String source = cfg.workers() != null ? "--workers " + workers
+                : workers + " workers (spark.default.parallelism; --workers omitted)";
         if (workers > examples) {
             throw new IllegalArgumentException(source + " is more than the " + examples + " training examples: every"
                     + " worker needs at least one; use --workers " + examples + " or fewer");

@@ -7,6 +7,8 @@ import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.trainer.training.DistributedTrainer;
 import io.sparkinception.trainer.training.Example;
+import io.sparkinception.trainer.training.RoundMetrics;
+import io.sparkinception.trainer.training.RunRecords;
 import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.training.TrainingData;
 import io.sparkinception.trainer.models.ZooGraph;
@@ -51,19 +53,19 @@ public final class BenchMain {
             try {
                 DistributedTrainer.Summary s = DistributedTrainer.run(spark, cfg, new PrintStream(NullOutputStream.INSTANCE));
                 // The first round builds the networks and fills the caches: report steady state from metrics.jsonl.
-                List<String> lines = Files.readAllLines(Path.of(out, "metrics.jsonl"));
+                List<RoundMetrics> lines = RunRecords.parseMetrics(Files.readString(Path.of(out, RunRecords.METRICS)), out)
+                        .stream().filter(l -> l instanceof RoundMetrics).map(l -> (RoundMetrics) l).toList();
                 double seconds = 0;
                 double broadcast = 0;
                 double fit = 0;
                 double round = 0;
                 double apply = 0;
                 int n = 0;
-                for (String line : lines.subList(1, lines.size())) {
-                    Map<?, ?> m = Json.mapper().readValue(line, Map.class);
-                    broadcast += ((Number) m.get("broadcast_seconds")).doubleValue();
-                    fit += ((Number) m.get("fit_seconds_per_worker")).doubleValue();
-                    round += ((Number) m.get("round_seconds")).doubleValue();
-                    apply += ((Number) m.get("apply_seconds")).doubleValue();
+                for (RoundMetrics m : lines.subList(1, lines.size())) {
+                    broadcast += m.broadcastSeconds();
+                    fit += m.fitSecondsPerWorker();
+                    round += m.roundSeconds();
+                    apply += m.applySeconds();
                     n++;
                 }
                 seconds = broadcast + round + apply;

@@ -1,12 +1,11 @@
 package io.sparkinception.trainer.ensemble;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkinception.common.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
@@ -15,7 +14,10 @@ import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.testing.SharedData;
+import io.sparkinception.trainer.training.MetricsLine;
+import io.sparkinception.trainer.training.RunRecords;
 import io.sparkinception.trainer.training.TrainConfig;
+import io.sparkinception.trainer.training.ValidationMetrics;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,22 +82,21 @@ class EnsembleOnGtsrbTest {
         assertEquals(List.of("trained", "trained", "trained"), m.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
         assertEquals(43, m.classes().size());
         // Same initialization seed, different sampling: different parameters; the last member is wider.
-        List<String> shas = m.members().stream().map(e -> (String) e.summary().get("params_sha256")).toList();
+        List<String> shas = m.members().stream().map(e -> e.summary().paramsSha256()).toList();
         assertEquals(3, shas.stream().distinct().count());
-        assertTrue(((Number) m.members().get(2).summary().get("params")).longValue()
-                > ((Number) m.members().get(0).summary().get("params")).longValue());
+        assertTrue(m.members().get(2).summary().params() > m.members().get(0).summary().params());
         for (EnsembleTrainer.MemberEntry e : m.members()) {
             assertEquals(5L, e.seed());
-            assertEquals(e.samplingSeed(), ((Number) e.summary().get("sampling_seed")).longValue());
+            assertEquals(e.samplingSeed(), e.summary().samplingSeed());
             // The eval-data (the Test.csv shards) was scored: all 1,075 test images.
-            assertEquals(1075L, ((Number) e.summary().get("test_examples")).longValue());
-            double top1 = ((Number) e.summary().get("test_top1")).doubleValue();
+            assertEquals(1075L, e.summary().testExamples());
+            double top1 = e.summary().testTop1();
             assertTrue(top1 >= 0 && top1 <= 1, "test top-1 " + top1);
-            String metrics = Files.readString(Path.of(e.dir().replace("file:", ""), "metrics.jsonl"));
-            JsonNode last = Json.mapper().readTree(metrics.lines().reduce((a, b) -> b).orElseThrow());
-            assertEquals("validation", last.get("type").asText());
-            assertTrue(last.get("wall_seconds").asDouble() > 0);
-            assertEquals(top1, last.get("test_top1").asDouble(), 1e-12);
+            String dir = e.dir().replace("file:", "");
+            List<MetricsLine> metrics = RunRecords.parseMetrics(Files.readString(Path.of(dir, RunRecords.METRICS)), dir);
+            ValidationMetrics last = assertInstanceOf(ValidationMetrics.class, metrics.get(metrics.size() - 1));
+            assertTrue(last.wallSeconds() > 0);
+            assertEquals(top1, last.testTop1(), 1e-12);
         }
         String manifest = Files.readString(Path.of(out, "ensemble.json"));
         assertTrue(manifest.contains("\"sampling_seed\""), manifest);
@@ -103,7 +104,7 @@ class EnsembleOnGtsrbTest {
         // Rerun with the same settings: every member is left as it is.
         EnsembleTrainer.Manifest again = EnsembleTrainer.run(spark, ens, base(test), QUIET);
         assertEquals(List.of("reused", "reused", "reused"), again.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
-        assertEquals(shas, again.members().stream().map(e -> (String) e.summary().get("params_sha256")).toList());
+        assertEquals(shas, again.members().stream().map(e -> e.summary().paramsSha256()).toList());
 
         // Other settings into the same output: a clear error, nothing overwritten.
         IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> EnsembleTrainer.run(spark,
@@ -132,8 +133,8 @@ class EnsembleOnGtsrbTest {
         EnsembleTrainer.Manifest resumed = EnsembleTrainer.run(spark, ens2, b, QUIET);
         assertEquals(List.of("reused", "resumed"), resumed.members().stream().map(EnsembleTrainer.MemberEntry::status).toList());
         for (int i = 0; i < 2; i++) {
-            assertEquals(full.members().get(i).summary().get("params_sha256"), resumed.members().get(i).summary().get("params_sha256"));
+            assertEquals(full.members().get(i).summary().paramsSha256(), resumed.members().get(i).summary().paramsSha256());
         }
-        assertNotEquals(full.members().get(0).summary().get("params_sha256"), full.members().get(1).summary().get("params_sha256"));
+        assertNotEquals(full.members().get(0).summary().paramsSha256(), full.members().get(1).summary().paramsSha256());
     }
 }

@@ -47,7 +47,8 @@ class CheckpointsTest {
     }
 
     private static Checkpoints.State state(long round) {
-        return new Checkpoints.State(round, round * 10, round * 1.5, List.of(Map.of("type", "round", "round", round)),
+        return new Checkpoints.State(round, round * 10, round * 1.5, List.of(new RoundMetrics(round, round / 2.0, 1.5, 0.01,
+                round * 10, 100, 0.1, 1, 0.8, 0.05)),
                 new float[] {round, -round, 0.25f}, (int) round % 3);
     }
 
@@ -85,7 +86,7 @@ class CheckpointsTest {
         assertEquals(20, r.state().examplesSeen());
         assertArrayEquals(new float[] {2, -2, 0.25f}, r.state().ema());
         assertEquals(2, r.state().learningRateHalvings());
-        assertEquals(1, r.state().metrics().size());
+        assertEquals(List.of(state(2).metrics().get(0)), r.state().metrics());
     }
 
     @Test

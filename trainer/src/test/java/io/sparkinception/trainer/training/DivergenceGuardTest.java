@@ -25,8 +25,8 @@ class DivergenceGuardTest {
         DivergenceGuard.Verdict v = g.check(7, round(Double.NaN, 1, 1), true);
         assertEquals(DivergenceGuard.Action.STOP, v.action());
         assertTrue(v.message().startsWith("round 7 diverged: loss NaN, 0 of 3 averaged parameters"), v.message());
-        assertEquals("divergence", v.event().get("type"));
-        assertEquals(7L, v.event().get("round"));
+        assertEquals("stop", v.event().action());
+        assertEquals(7L, v.event().round());
         // A finite loss with an infinite parameter, or an infinite updater value, is a fault too.
         assertEquals(DivergenceGuard.Action.STOP, g.check(8, round(1, Float.POSITIVE_INFINITY, 1), true).action());
         assertTrue(g.check(9, round(1, 1, Float.NaN), true).message().contains("1 of 2 updater values non-finite"));
@@ -43,7 +43,7 @@ class DivergenceGuardTest {
         assertEquals(DivergenceGuard.Action.SKIP, g.check(5, round(Double.POSITIVE_INFINITY, 1, 1), true).action());
         DivergenceGuard.Verdict second = g.check(6, round(1, Float.NaN, 1), true);
         assertEquals(DivergenceGuard.Action.SKIP, second.action());
-        assertEquals(0.125, second.event().get("learning_rate_scale"));
+        assertEquals(0.125, second.event().learningRateScale());
         assertEquals(3, g.halvings());
         DivergenceGuard.Verdict third = g.check(7, round(Double.NaN, 1, 1), true);
         assertEquals(DivergenceGuard.Action.STOP, third.action());

@@ -60,16 +60,16 @@ class DivergenceTest {
         return b.toString(StandardCharsets.UTF_8);
     }
 
-    private static List<Map<?, ?>> metrics(String out) throws Exception {
-        List<Map<?, ?>> lines = new java.util.ArrayList<>();
-        for (String l : Files.readAllLines(Path.of(out, "metrics.jsonl"))) {
-            lines.add(Json.mapper().readValue(l, Map.class));
-        }
-        return lines;
+    private static List<MetricsLine> metrics(String out) throws Exception {
+        return RunRecords.parseMetrics(Files.readString(Path.of(out, RunRecords.METRICS)), out);
     }
 
-    private static List<Map<?, ?>> divergences(String out) throws Exception {
-        return metrics(out).stream().filter(m -> "divergence".equals(m.get("type"))).toList();
+    private static <T extends MetricsLine> List<T> lines(String out, Class<T> type) throws Exception {
+        return metrics(out).stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static List<DivergenceEvent> divergences(String out) throws Exception {
+        return lines(out, DivergenceEvent.class);
     }
 
     private static String pointer(String out) throws Exception {
@@ -101,11 +101,11 @@ class DivergenceTest {
         for (String f : List.of("summary.json", "model.zip", "inference-model.zip")) {
             assertFalse(Files.exists(Path.of(out, f)), f + ": a diverged run leaves no finished-looking output");
         }
-        List<Map<?, ?>> events = divergences(out);
+        List<DivergenceEvent> events = divergences(out);
         assertEquals(1, events.size(), events.toString());
-        assertEquals(3, ((Number) events.get(0).get("round")).intValue());
-        assertEquals("stop", events.get(0).get("action"));
-        assertEquals("NaN", String.valueOf(events.get(0).get("loss")));
+        assertEquals(3, events.get(0).round());
+        assertEquals("stop", events.get(0).action());
+        assertTrue(Double.isNaN(events.get(0).loss()));
 
         // --resume takes that checkpoint, says so, and (same settings, deterministic) diverges at the same round.
         ByteArrayOutputStream resumed = new ByteArrayOutputStream();
@@ -132,10 +132,10 @@ class DivergenceTest {
         // Round 3 diverges at 1e6, rounds 4 and 5 (from round 2's state) at 5e5 and 2.5e5: three in a row.
         assertEquals(5, e.round(), text(log));
         assertTrue(e.getMessage().contains("3 faulty rounds in a row"), e.getMessage());
-        List<Map<?, ?>> events = divergences(out);
-        assertEquals(List.of("skip", "skip", "stop"), events.stream().map(m -> m.get("action")).toList());
-        assertEquals(0.5, ((Number) events.get(0).get("learning_rate_scale")).doubleValue());
-        assertEquals(0.25, ((Number) events.get(1).get("learning_rate_scale")).doubleValue());
+        List<DivergenceEvent> events = divergences(out);
+        assertEquals(List.of("skip", "skip", "stop"), events.stream().map(DivergenceEvent::action).toList());
+        assertEquals(0.5, events.get(0).learningRateScale());
+        assertEquals(0.25, events.get(1).learningRateScale());
         // A skipped round leaves the state it started from: checkpoints 3 and 4 hold round 2's bits.
         float[][] two = checkpointState(cfg, out, 2);
         for (long r : new long[] {3, 4}) {
@@ -145,7 +145,7 @@ class DivergenceTest {
         }
         assertEquals("round-00000004", pointer(out));
         // Round metrics exist only for kept rounds.
-        assertEquals(2, metrics(out).stream().filter(m -> "round".equals(m.get("type"))).count());
+        assertEquals(2, lines(out, RoundMetrics.class).size());
     }
 
     @Test
@@ -160,19 +160,16 @@ class DivergenceTest {
         assertEquals(1, s.divergenceSkips(), text(log));
         assertEquals(0.5, s.learningRateScale());
         assertEquals(7, s.rounds());
-        List<Map<?, ?>> events = divergences(out);
+        List<DivergenceEvent> events = divergences(out);
         assertEquals(1, events.size(), events.toString());
-        assertEquals("skip", events.get(0).get("action"));
-        long skipped = ((Number) events.get(0).get("round")).longValue();
-        Map<?, ?> summary = Json.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
-        assertEquals(1, ((Number) summary.get("divergence_skips")).intValue());
-        assertEquals(0.5, ((Number) summary.get("learning_rate_scale")).doubleValue());
-        List<Map<?, ?>> rounds = metrics(out).stream().filter(m -> "round".equals(m.get("type"))).toList();
+        assertEquals("skip", events.get(0).action());
+        long skipped = events.get(0).round();
+        assertEquals(s, RunRecords.parseSummary(Files.readString(Path.of(out, RunRecords.SUMMARY)), out));
+        List<RoundMetrics> rounds = lines(out, RoundMetrics.class);
         assertEquals(6, rounds.size(), "no round metrics for the discarded round");
-        for (Map<?, ?> m : rounds) {
-            double lr = ((Number) m.get("learning_rate")).doubleValue();
-            assertEquals(((Number) m.get("round")).longValue() < skipped ? 0.01 : 0.005, lr, 1e-12, m.toString());
-            assertTrue(Double.isFinite(((Number) m.get("loss")).doubleValue()), m.toString());
+        for (RoundMetrics m : rounds) {
+            assertEquals(m.round() < skipped ? 0.01 : 0.005, m.learningRate(), 1e-12, m.toString());
+            assertTrue(Double.isFinite(m.loss()), m.toString());
         }
         assertTrue(s.paramsSha256().length() == 64);
     }

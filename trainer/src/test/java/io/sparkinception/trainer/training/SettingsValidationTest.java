@@ -2,6 +2,7 @@ package io.sparkinception.trainer.training;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,8 +78,9 @@ class SettingsValidationTest {
         assertMessage("--epochs must be >= 1, got 0", () -> train("epochs", "0"));
         assertMessage("--batch-size-per-worker must be >= 1, got 0", () -> train("batch-size-per-worker", "0"));
         assertMessage("--averaging-frequency must be >= 1, got 0", () -> train("averaging-frequency", "0"));
-        assertMessage("--workers must be >= 0 (0: spark.default.parallelism), got -1", () -> train("workers", "-1"));
-        assertMessage("--learning-rate must be > 0 and finite (0: the recipe's), got -0.1", () -> train("learning-rate", "-0.1"));
+        assertMessage("--workers must be >= 1 (omit it for spark.default.parallelism), got -1", () -> train("workers", "-1"));
+        assertMessage("--learning-rate must be > 0 and finite (omit it for the recipe's), got -0.1",
+                () -> train("learning-rate", "-0.1"));
         assertMentions("--learning-rate", () -> train("learning-rate", "Infinity"));
         assertMentions("--learning-rate", () -> train("learning-rate", "NaN"));
         assertMentions("--lr-decay-factor", () -> train("lr-decay-factor", "1.5"));
@@ -92,6 +94,36 @@ class SettingsValidationTest {
         assertMentions("--storage-level", () -> train("storage-level", "FAST"));
         assertMentions("--augment.min-area", () -> train("augment.min-area", "0"));
         assertMentions("--augment.brightness", () -> train("augment.brightness", "1.5"));
+    }
+
+    @Test
+    void optionalTrainKeysAreAbsentByDefaultAndTheOldSentinelsSayToOmitTheKey() {
+        TrainConfig d = train();
+        assertNull(d.maxRounds());
+        assertNull(d.workers());
+        assertNull(d.samplingSeed());
+        assertNull(d.learningRate());
+        assertNull(d.labelSmoothing());
+        assertNull(d.gradientClip());
+        assertNull(d.weightDecay());
+        assertNull(d.batchNormDecay());
+        assertEquals(d.seed(), d.effectiveSamplingSeed());
+        assertEquals(7L, train("sampling-seed", "7").effectiveSamplingSeed());
+        // 0 is a value of its own where it has a meaning: no gradient clipping.
+        assertEquals(0.0, train("gradient-clip", "0").gradientClip());
+        assertEquals(0.0, train("gradient-clip", "0").resolvedRecipe().gradientClipL2());
+        assertMessage("--workers must be >= 1 (omit it for spark.default.parallelism), got 0", () -> train("workers", "0"));
+        assertMessage("--max-rounds must be >= 1 (omit it for no limit), got 0", () -> train("max-rounds", "0"));
+        assertMessage("--sampling-seed must be >= 0 (omit it to use --seed), got -1", () -> train("sampling-seed", "-1"));
+        assertMessage("--label-smoothing must be in [0, 1) (omit it for the recipe's), got -1",
+                () -> train("label-smoothing", "-1"));
+        assertMessage("--weight-decay must be >= 0 (omit it for the family's), got -1", () -> train("weight-decay", "-1"));
+        assertMessage("--batch-norm-decay must be in (0, 1) (omit it for the family's), got -1",
+                () -> train("batch-norm-decay", "-1"));
+        assertMessage("--lr-decay-factor must be in (0, 1] (omit it for the recipe's), got 0",
+                () -> train("lr-decay-factor", "0"));
+        // with(...) overrides an optional key as it overrides any other.
+        assertEquals(5L, d.with(Map.of("max-rounds", "5")).maxRounds());
     }
 
     @Test
@@ -111,9 +143,10 @@ class SettingsValidationTest {
                 () -> TrainPreflight.check(train("workers", "100"), metadata(32, 3, 45), DATA));
         assertDoesNotThrow(() -> TrainPreflight.check(train("workers", "45", "averaging-frequency", "1"),
                 metadata(32, 3, 45), DATA));
-        // --workers 0: checked with the session's parallelism, before the first job.
-        assertMentions("spark.default.parallelism = 64",
-                () -> TrainPreflight.checkWorkers(train("workers", "0"), 45, 64));
+        // --workers omitted: checked with the session's parallelism, before the first job.
+        assertMessage("64 workers (spark.default.parallelism; --workers omitted) is more than the 45 training examples:"
+                        + " every worker needs at least one; use --workers 45 or fewer",
+                () -> TrainPreflight.checkWorkers(train(), 45, 64));
         assertMentions("no training examples", () -> TrainPreflight.check(train(), metadata(32, 3, 0), DATA));
         assertMentions("at least 2", () -> TrainPreflight.check(train(), metadata(32, 1, 45), DATA));
     }

@@ -83,10 +83,12 @@ class TrainOnGtsrbTest {
                 "train.conf", "metadata.json")) {
             assertTrue(Files.exists(Path.of(out, f)), f);
         }
-        List<String> lines = Files.readAllLines(Path.of(out, "metrics.jsonl"));
-        assertEquals(s.rounds(), lines.stream().filter(l -> l.contains("\"type\":\"round\"")).count());
-        assertTrue(lines.stream().filter(l -> l.contains("\"type\":\"validation\"")).count() >= 3, "one validation per epoch");
-        Map<?, ?> summary = Json.mapper().readValue(Files.readString(Path.of(out, "summary.json")), Map.class);
+        List<MetricsLine> lines = RunRecords.parseMetrics(Files.readString(Path.of(out, RunRecords.METRICS)), out);
+        assertEquals(s.rounds(), lines.stream().filter(l -> l instanceof RoundMetrics).count());
+        assertTrue(lines.stream().filter(l -> l instanceof ValidationMetrics).count() >= 3, "one validation per epoch");
+        assertEquals(s, RunRecords.parseSummary(Files.readString(Path.of(out, RunRecords.SUMMARY)), out));
+        // The file format the notebooks read: these snake_case names stay.
+        Map<?, ?> summary = Json.mapper().readValue(Files.readString(Path.of(out, RunRecords.SUMMARY)), Map.class);
         for (String key : List.of("family", "rounds", "epochs", "examples_seen", "images_per_second", "val_top1", "val_top5",
                 "wall_seconds", "params_sha256", "kernels")) {
             assertTrue(summary.containsKey(key), key);
