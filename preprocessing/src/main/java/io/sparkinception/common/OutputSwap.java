@@ -19,8 +19,8 @@ import org.apache.hadoop.fs.Path;
  * <ul>
  *   <li>{@link #directory}: the whole directory is replaced (preprocess). The old output is renamed aside, the
  *       staging directory renamed in, the old one deleted.</li>
- *   <li>{@link #entries}: only the command's own entries of the output are replaced (train's callers, ensemble,
- *       evaluate, predict); a user's other files in the output stay.</li>
+ *   <li>{@link #entries}: only the command's own entries of the output are replaced (evaluate, predict); a user's
+ *       other files in the output stay.</li>
  * </ul>
  * Both guarantee:
  * <ul>
