@@ -3,6 +3,7 @@ package io.sparkinception.jobs;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.training.Checkpoints;
 import io.sparkinception.trainer.training.DistributedTrainer;
 import io.sparkinception.trainer.training.EvalData;
 import io.sparkinception.trainer.training.TrainConfig;
@@ -52,6 +53,22 @@ final class Preflight {
             EvalData.requireCompatible(metadata, MetadataIO.read(files, eval), eval);
         }
         DistributedTrainer.checkOutput(files, cfg, files.qualifyDir(cfg.output()));
+        if (cfg.resume()) {
+            verifyCheckpoints(files, files.qualifyDir(cfg.output()));
+        }
+    }
+
+    /**
+     * {@code --resume}: the checkpoints are verified (manifest and SHA-256 of every file) here, so that a run whose
+     * checkpoints are all corrupt fails in seconds, naming each checkpoint and its bad file, instead of after the
+     * session started and the data loaded.
+     */
+    static void verifyCheckpoints(HadoopFiles files, String output) throws IOException {
+        try {
+            new Checkpoints(files, output).verify();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     static void ensemble(HadoopFiles files, EnsembleConfig ens, TrainConfig base) throws IOException {

@@ -5,7 +5,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.UUID;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -14,8 +13,8 @@ import org.apache.hadoop.fs.Path;
  * The output directories of {@code train}, {@code ensemble}, {@code evaluate} and {@code predict}: the project
  * never deletes or overwrites what it did not write. A directory that exists, is not empty and holds none of the
  * command's own files is refused before any work. A replacement ({@code --overwrite}) is written to a sibling
- * staging directory and swapped in only after it succeeded ({@link Staging}), so a failing rerun leaves the old
- * result as it was.
+ * staging directory and swapped in only after it succeeded ({@link OutputSwap#entries}), so a failing rerun leaves
+ * the old result as it was.
  */
 public final class OutputDirectory {
     private OutputDirectory() {
@@ -121,87 +120,5 @@ public final class OutputDirectory {
 
     private static String article(String word) {
         return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
-    }
-
-    /**
-     * A sibling staging directory a run writes into; {@link #commit} swaps its entries into the target only after
-     * the run succeeded, and {@link #close} removes what is left of a failed run. Entries of the target that the
-     * run does not write are left alone (with {@code owned}, only those names of the target are replaced; with
-     * none, the staged entries replace theirs).
-     */
-    public static final class Staging implements AutoCloseable {
-        private final HadoopFiles files;
-        private final String target;
-        private final String staging;
-        private final List<String> owned;
-        private boolean committed;
-
-        private Staging(HadoopFiles files, String target, List<String> owned) throws IOException {
-            this.files = files;
-            this.target = target;
-            Path t = new Path(target);
-            this.staging = new Path(t.getParent(), "._staging_" + t.getName() + "_" + UUID.randomUUID()).toString();
-            this.owned = owned;
-            files.mkdirs(staging);
-        }
-
-        /**
-         * @param owned the names of the target this run replaces (the old ones are removed even when the new run
-         *              does not write them); empty: exactly the names the run writes
-         */
-        public static Staging of(HadoopFiles files, String target, List<String> owned) throws IOException {
-            return new Staging(files, target, owned);
-        }
-
-        /** Where the run writes. */
-        public String dir() {
-            return staging;
-        }
-
-        /** Moves the staged result into the target: the old entries aside, the new ones in, then the old ones away. */
-        public void commit() throws IOException {
-            FileSystem fs = files.fileSystem(target);
-            Path t = new Path(target);
-            Path s = new Path(staging);
-            if (!fs.exists(t)) {
-                rename(fs, s, t);
-                committed = true;
-                return;
-            }
-            Path old = new Path(t.getParent(), "._replaced_" + t.getName() + "_" + UUID.randomUUID());
-            fs.mkdirs(old);
-            List<String> replace = new java.util.ArrayList<>(owned);
-            for (FileStatus c : fs.listStatus(s)) {
-                if (!replace.contains(c.getPath().getName())) {
-                    replace.add(c.getPath().getName());
-                }
-            }
-            for (String name : replace) {
-                Path existing = new Path(t, name);
-                if (fs.exists(existing)) {
-                    rename(fs, existing, new Path(old, name));
-                }
-            }
-            for (FileStatus c : fs.listStatus(s)) {
-                rename(fs, c.getPath(), new Path(t, c.getPath().getName()));
-            }
-            committed = true;
-            fs.delete(old, true);
-            fs.delete(s, true);
-        }
-
-        private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-            if (!fs.rename(from, to)) {
-                throw new IOException("cannot rename " + from + " to " + to);
-            }
-        }
-
-        /** Removes the staging directory of a run that did not commit. */
-        @Override
-        public void close() throws IOException {
-            if (!committed) {
-                files.deleteRecursively(staging);
-            }
-        }
     }
 }

@@ -76,7 +76,7 @@ class OutputDirectoryTest {
         Files.writeString(out.resolve("predict.json"), "old");
         Files.writeString(out.resolve("README.txt"), "user's");
         assertThrows(IllegalStateException.class, () -> {
-            try (OutputDirectory.Staging s = OutputDirectory.Staging.of(files, uri(out), List.of("predict.json", "skipped.csv"))) {
+            try (OutputSwap s = OutputSwap.entries(files, uri(out), List.of("predict.json", "skipped.csv"))) {
                 files.writeAtomically(s.dir() + "/predict.json", "new");
                 throw new IllegalStateException("scoring failed");
             }
@@ -94,7 +94,7 @@ class OutputDirectoryTest {
         Files.writeString(out.resolve("predict.json"), "old");
         Files.writeString(out.resolve("skipped.csv"), "old skips");
         Files.writeString(out.resolve("README.txt"), "user's");
-        try (OutputDirectory.Staging s = OutputDirectory.Staging.of(files, uri(out), List.of("predict.json", "skipped.csv"))) {
+        try (OutputSwap s = OutputSwap.entries(files, uri(out), List.of("predict.json", "skipped.csv"))) {
             files.writeAtomically(s.dir() + "/predict.json", "new");
             s.commit();
         }
@@ -106,7 +106,7 @@ class OutputDirectoryTest {
         }
         // Into a new directory: the staging directory becomes it.
         Path fresh = dir.resolve("fresh");
-        try (OutputDirectory.Staging s = OutputDirectory.Staging.of(files, uri(fresh), List.of())) {
+        try (OutputSwap s = OutputSwap.entries(files, uri(fresh), List.of())) {
             files.writeAtomically(s.dir() + "/report.json", "{}");
             s.commit();
         }

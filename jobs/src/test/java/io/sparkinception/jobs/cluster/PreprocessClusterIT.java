@@ -88,7 +88,7 @@ class PreprocessClusterIT {
     }
 
     /** metadata.json of both runs is equal except created_at; returns the splits written. */
-    private static List<String> assertSameMetadata(Path expectedDir, Path actualDir) throws IOException {
+    static List<String> assertSameMetadata(Path expectedDir, Path actualDir) throws IOException {
         ObjectNode expected = readMetadata(expectedDir);
         ObjectNode actual = readMetadata(actualDir);
         assertEquals(expected.get("counts"), actual.get("counts"), "counts differ");
@@ -121,7 +121,7 @@ class PreprocessClusterIT {
      * The Parquet rows of every split are equal row by row in id order: every column equal, and the pixels bit for
      * bit. Read with a local SparkSession in this JVM, streamed so that no split is held in memory twice.
      */
-    private static void assertSameRows(Path expectedDir, Path actualDir, List<String> splits) {
+    static void assertSameRows(Path expectedDir, Path actualDir, List<String> splits) {
         SparkSession spark = SparkSession.builder().master("local[2]").appName("PreprocessClusterIT")
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")

@@ -68,14 +68,11 @@ public final class PreprocessPipeline {
      */
     public static Result run(SparkSession spark, PreprocessConfig cfg, PrintStream log) throws IOException {
         HadoopFiles files = HadoopFiles.of(spark.sparkContext().hadoopConfiguration());
-        OutputSwap swap = OutputSwap.prepare(files, files.qualifyDir(cfg.output()), cfg.overwrite(), "preprocess",
-                dir -> isFinishedRun(files, dir));
-        try {
-            Result result = runInto(spark, cfg, files, swap.staging(), log);
+        try (OutputSwap swap = OutputSwap.directory(files, files.qualifyDir(cfg.output()), cfg.overwrite(), "preprocess",
+                dir -> isFinishedRun(files, dir))) {
+            Result result = runInto(spark, cfg, files, swap.dir(), log);
             swap.commit();
             return result;
-        } finally {
-            swap.cleanUpIfUncommitted();
         }
     }
 

@@ -21,6 +21,7 @@ import io.sparkinception.trainer.training.EvalData;
 import io.sparkinception.trainer.training.Example;
 import io.sparkinception.trainer.training.TrainingData;
 import io.sparkinception.common.OutputDirectory;
+import io.sparkinception.common.OutputSwap;
 import io.sparkinception.trainer.report.ReportInput;
 import io.sparkinception.trainer.report.ReportWriter;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class Evaluation {
         Path finalReport = checkReport(cfg);
         HadoopFiles local = HadoopFiles.local();
         // Written next to the report and swapped in only when complete: a failing rerun leaves the old report.
-        try (OutputDirectory.Staging staging = OutputDirectory.Staging.of(local, uri(finalReport), List.of())) {
+        try (OutputSwap staging = OutputSwap.entries(local, uri(finalReport), List.of())) {
             Path report = Path.of(java.net.URI.create(staging.dir()));
             Result r = run(spark, cfg, log, jsc, files, models, report, finalReport, start);
             staging.commit();

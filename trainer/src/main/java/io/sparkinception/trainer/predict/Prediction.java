@@ -9,6 +9,7 @@ import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.evaluation.ModelSet;
 import io.sparkinception.common.OutputDirectory;
+import io.sparkinception.common.OutputSwap;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -92,7 +93,7 @@ public final class Prediction {
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size());
 
         // Written next to the output and swapped in only when complete: a failing rerun leaves the old outputs.
-        try (OutputDirectory.Staging staging = OutputDirectory.Staging.of(files, target, OUTPUTS)) {
+        try (OutputSwap staging = OutputSwap.entries(files, target, OUTPUTS)) {
             Result r = write(spark, cfg, log, files, staging.dir(), target, models, plan, images);
             staging.commit();
             log.printf(Locale.ROOT, "predict: done in %s; wrote %s/predictions.csv, predictions/, skipped.csv, predict.json%n",

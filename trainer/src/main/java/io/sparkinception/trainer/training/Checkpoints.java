@@ -188,32 +188,56 @@ public final class Checkpoints {
      * @throws IllegalArgumentException when the checkpoint's model does not fit this configuration
      */
     public Restored restoreLatest(ComputationGraph g) throws IOException {
+        Verified v = newestVerified();
+        if (v == null) {
+            return null;
+        }
+        Loaded loaded = v.loaded();
+        String base = dir + "/" + v.name();
+        if (loaded.saved().params().length() != g.params().length()) {
+            throw new IllegalArgumentException("checkpoint " + base + " holds a model with "
+                    + loaded.saved().params().length() + " parameters, this configuration has " + g.params().length()
+                    + ": resume with the same settings");
+        }
+        g.setParams(loaded.saved().params().dup());
+        var view = PartitionTrainer.updaterView(g);
+        var savedView = PartitionTrainer.updaterView(loaded.saved());
+        if (view != null && savedView != null && view.length() > 0) {
+            view.assign(savedView);
+        }
+        return new Restored(loaded.state(), v.name(), v.note());
+    }
+
+    /**
+     * The check {@code train --resume} runs on the driver before its SparkSession starts: the same verification as
+     * {@link #restoreLatest} (manifest, SHA-256 of every file, the model restorable), without a network to restore
+     * into.
+     *
+     * @return which checkpoint a resume will use and why, or null when the output holds no checkpoint at all
+     * @throws IllegalStateException when there are checkpoints but none verifies (each one and its bad file)
+     */
+    public String verify() throws IOException {
+        Verified v = newestVerified();
+        return v == null ? null : v.note();
+    }
+
+    private record Verified(Loaded loaded, String name, String note) {
+    }
+
+    /** The newest complete, verified checkpoint; null when there are none at all; throws when none verifies. */
+    private Verified newestVerified() throws IOException {
         if (!exist()) {
             return null;
         }
         String pointed = pointer();
         List<String> rejected = new ArrayList<>();
         for (String name : roundNames()) {
-            String base = dir + "/" + name;
-            Loaded loaded;
             try {
-                loaded = load(base, name);
+                Loaded loaded = load(dir + "/" + name, name);
+                return new Verified(loaded, name, note(name, pointed, rejected));
             } catch (IOException | RuntimeException e) {
                 rejected.add(name + ": " + e.getMessage());
-                continue;
             }
-            if (loaded.saved().params().length() != g.params().length()) {
-                throw new IllegalArgumentException("checkpoint " + base + " holds a model with "
-                        + loaded.saved().params().length() + " parameters, this configuration has " + g.params().length()
-                        + ": resume with the same settings");
-            }
-            g.setParams(loaded.saved().params().dup());
-            var view = PartitionTrainer.updaterView(g);
-            var savedView = PartitionTrainer.updaterView(loaded.saved());
-            if (view != null && savedView != null && view.length() > 0) {
-                view.assign(savedView);
-            }
-            return new Restored(loaded.state(), name, note(name, pointed, rejected));
         }
         throw new IllegalStateException("resume: " + dir + " holds checkpoints but none is complete and verified ("
                 + (pointed == null ? "no pointer" : "pointer names " + pointed) + "; " + String.join("; ", rejected)

@@ -191,6 +191,23 @@ class CheckpointsTest {
     }
 
     @Test
+    void verifyingWithoutANetworkPicksWhatResumeWouldAndFailsNamingTheBadFile() throws Exception {
+        assertNull(checkpoints.verify(), "no checkpoint: a fresh start");
+        checkpoints.write(trained(2), state(2));
+        checkpoints.write(trained(4), state(4));
+        assertEquals("using checkpoint round-00000004 (the pointer's)", checkpoints.verify());
+        corrupt(dir("round-00000004").resolve("model.zip"));
+        String note = checkpoints.verify();
+        assertEquals(resume().note(), note);
+        assertTrue(note.startsWith("using checkpoint round-00000002") && note.contains("round-00000004: model.zip has SHA-256"),
+                note);
+        corrupt(dir("round-00000002").resolve("model.zip"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, checkpoints::verify);
+        assertTrue(e.getMessage().contains("round-00000004: model.zip has SHA-256")
+                && e.getMessage().contains("round-00000002: model.zip has SHA-256"), e.getMessage());
+    }
+
+    @Test
     void rewritingARoundReplacesTheInvalidDirectoryOfThatName() throws Exception {
         checkpoints.write(trained(2), state(2));
         checkpoints.write(trained(4), state(4));
