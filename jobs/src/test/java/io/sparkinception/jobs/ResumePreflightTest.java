@@ -1,11 +1,11 @@
 package io.sparkinception.jobs;
 
+import io.sparkinception.common.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.DatasetMetadata;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.trainer.training.Checkpoints;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +39,7 @@ class ResumePreflightTest {
         DatasetMetadata.Spec spec = new DatasetMetadata.Spec(32, 3, "CHW", "float32", "area", 0.1, true, false,
                 new double[] {0, 0, 0}, new double[] {1, 1, 1}, 100);
         DatasetMetadata.Counts counts = new DatasetMetadata.Counts(50, 50, 0, Map.of("train", 45L, "val", 5L), Map.of(), Map.of());
-        Files.writeString(data.resolve("metadata.json"), MetadataIO.toJson(new DatasetMetadata(DatasetMetadata.FORMAT_VERSION,
+        Files.writeString(data.resolve("metadata.json"), Json.toJson(new DatasetMetadata(DatasetMetadata.FORMAT_VERSION,
                 "now", Map.of(), null, spec, List.of(new ClassInfo(0, "a", "a"), new ClassInfo(1, "b", "b")), counts,
                 Map.of("train", 1), List.of())));
         return data;

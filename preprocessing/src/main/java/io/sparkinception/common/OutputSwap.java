@@ -1,6 +1,5 @@
 package io.sparkinception.common;
 
-import io.sparkinception.preprocessing.MetadataIO;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -282,11 +281,11 @@ public final class OutputSwap implements AutoCloseable {
     }
 
     private Marker readMarker(Path dir) throws IOException {
-        return MetadataIO.mapper().readValue(files.readText(new Path(dir, MARKER).toString()), Marker.class);
+        return Json.mapper().readValue(files.readText(new Path(dir, MARKER).toString()), Marker.class);
     }
 
     private void writeMarker(Path dir, Marker m) throws IOException {
-        files.writeAtomically(new Path(dir, MARKER).toString(), MetadataIO.mapper().writeValueAsString(m));
+        files.writeAtomically(new Path(dir, MARKER).toString(), Json.mapper().writeValueAsString(m));
     }
 
     private void rename(Path from, Path to) throws IOException {

@@ -1,11 +1,11 @@
 package io.sparkinception.jobs.cluster;
 
+import io.sparkinception.common.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,8 +71,8 @@ class TrainDriverKillIT {
             assertTrue(resumed.stdout().contains("train: resumed from round 4 of " + ROUNDS), resumed.stdout());
         }
 
-        JsonNode a = MetadataIO.mapper().readTree(cleanOut.resolve("summary.json").toFile());
-        JsonNode b = MetadataIO.mapper().readTree(killedOut.resolve("summary.json").toFile());
+        JsonNode a = Json.mapper().readTree(cleanOut.resolve("summary.json").toFile());
+        JsonNode b = Json.mapper().readTree(killedOut.resolve("summary.json").toFile());
         assertEquals(ROUNDS, a.get("rounds").asLong(), "the uninterrupted run did not run " + ROUNDS + " rounds: " + a);
         assertEquals(a.get("rounds"), b.get("rounds"), "rounds differ");
         assertEquals(a.get("examples_seen"), b.get("examples_seen"), "examples_seen differs");
@@ -127,7 +127,7 @@ class TrainDriverKillIT {
     private static List<String> roundLosses(Path output) throws IOException {
         List<String> losses = new ArrayList<>();
         for (String line : Files.readAllLines(output.resolve("metrics.jsonl"))) {
-            JsonNode m = MetadataIO.mapper().readTree(line);
+            JsonNode m = Json.mapper().readTree(line);
             if (m.path("type").asText().equals("round")) {
                 losses.add(m.path("round").asText() + ":" + m.path("loss").asText());
             }
