@@ -1,6 +1,7 @@
 package io.sparkinception.jobs;
 
 import io.sparkinception.common.Settings;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +18,7 @@ import java.util.stream.Collectors;
  */
 record Arguments(String configFile, Map<String, String> overrides, boolean help) {
 
-    static Arguments parse(String[] args, String namespace) {
-        return parse(args, List.of(namespace));
-    }
-
-    /** Flags of several namespaces (a key of an earlier namespace wins). */
+    /** Parses the flags of every namespace (a key of an earlier namespace wins). */
     static Arguments parse(String[] args, List<String> namespaces) {
         Map<String, Settings.KeyDoc> byKey = new LinkedHashMap<>();
         for (String ns : namespaces) {
@@ -72,6 +69,27 @@ record Arguments(String configFile, Map<String, String> overrides, boolean help)
         return new Arguments(config, overrides, help);
     }
 
+    /** The flags that are keys of {@code namespace}. */
+    Map<String, String> overridesIn(String namespace) {
+        return overrides(namespace, true);
+    }
+
+    /** The flags that are not keys of {@code namespace} (they belong to the command's other namespaces). */
+    Map<String, String> overridesNotIn(String namespace) {
+        return overrides(namespace, false);
+    }
+
+    private Map<String, String> overrides(String namespace, boolean in) {
+        Set<String> keys = Settings.documentation(namespace).stream().map(Settings.KeyDoc::key).collect(Collectors.toSet());
+        Map<String, String> selected = new LinkedHashMap<>();
+        overrides.forEach((k, v) -> {
+            if (keys.contains(k) == in) {
+                selected.put(k, v);
+            }
+        });
+        return selected;
+    }
+
     private static String next(String[] args, int i, String key) {
         if (i >= args.length) {
             throw new IllegalArgumentException("flag --" + key + " needs a value");
@@ -90,7 +108,7 @@ record Arguments(String configFile, Map<String, String> overrides, boolean help)
                 .append(" [--config FILE] [--key value ...]\n").append(command.summary()).append("\n\n");
         sb.append("  --config FILE  HOCON file with settings under ").append(String.join(" and ", command.namespaces()))
                 .append(" (flags override it)\n");
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String ns : command.namespaces()) {
             if (command.namespaces().size() > 1) {
                 sb.append("\n ").append(ns).append(":\n");

@@ -1,6 +1,7 @@
 package io.sparkinception.jobs;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /** One subcommand of the spark-inception jar. */
 interface Command {
@@ -14,13 +15,13 @@ interface Command {
     String namespace();
 
     /** Every namespace whose keys are flags of this command (the first wins where keys overlap). */
-    default java.util.List<String> namespaces() {
-        return java.util.List.of(namespace());
+    default List<String> namespaces() {
+        return List.of(namespace());
     }
 
     /** Flags (keys of the namespace) that must be set; listed first in --help. */
-    default java.util.List<String> required() {
-        return java.util.List.of();
+    default List<String> required() {
+        return List.of();
     }
 
     /**

@@ -1,15 +1,11 @@
 package io.sparkinception.jobs;
 
-import io.sparkinception.common.Settings;
-import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.ensemble.EnsembleConfig;
 import io.sparkinception.trainer.ensemble.EnsembleTrainer;
+import io.sparkinception.trainer.training.TrainConfig;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code ensemble}: trains the members of a GoogLeNet-style ensemble and writes its manifest. */
@@ -41,15 +37,10 @@ final class EnsembleJob implements Command {
 
     @Override
     public int run(Arguments args, PrintStream out) throws Exception {
-        Set<String> ensembleKeys = Settings.documentation(EnsembleConfig.NAMESPACE).stream().map(Settings.KeyDoc::key)
-                .collect(Collectors.toSet());
-        Map<String, String> ens = new LinkedHashMap<>();
-        Map<String, String> train = new LinkedHashMap<>();
-        args.overrides().forEach((k, v) -> (ensembleKeys.contains(k) ? ens : train).put(k, v));
-        EnsembleConfig config = EnsembleConfig.load(args.configFile(), ens);
+        EnsembleConfig config = EnsembleConfig.load(args.configFile(), args.overridesIn(EnsembleConfig.NAMESPACE));
         // data and output are the ensemble's; each member gets its own output below it.
-        train.put("data", config.data());
-        train.put("output", config.output());
+        Map<String, String> train = args.overridesNotIn(EnsembleConfig.NAMESPACE);
+        train.putAll(Map.of("data", config.data(), "output", config.output()));
         TrainConfig base = TrainConfig.load(args.configFile(), train);
         Preflight.ensemble(Preflight.driverFiles(), config, base);
         SparkSession spark = Sessions.create(name());

@@ -124,13 +124,4 @@ public final class Settings {
         String s = c.getString(key);
         return s.isBlank() ? null : s;
     }
-
-    /** Wraps typesafe-config's type errors with the key and the bad value. */
-    public static <T> T get(Config c, String key, java.util.function.BiFunction<Config, String, T> getter) {
-        try {
-            return getter.apply(c, key);
-        } catch (ConfigException.WrongType e) {
-            throw new IllegalArgumentException("setting '" + key + "' has a bad value: " + e.getMessage(), e);
-        }
-    }
 }

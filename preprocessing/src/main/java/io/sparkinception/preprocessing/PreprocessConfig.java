@@ -10,28 +10,19 @@ import java.util.Map;
 
 /**
  * The resolved settings of one preprocessing run (namespace {@code spark-inception.preprocess}; every key is
- * documented in preprocessing's reference.conf). Validates itself.
+ * documented in preprocessing's reference.conf). Validates itself. Build one with {@link #builder}: the crop, size,
+ * storage and normalization are either chosen ({@link NewSpec}) or reused from an earlier run ({@link ReusedSpec}),
+ * never both, so no argument can be given and then ignored.
  *
- * @param split        null for {@code auto}, else the split every record goes to
- * @param reuseSpec    path of an earlier metadata.json whose spec (size, crop, storage, classes, mean) is reused, or null
- * @param imageSize    0 when taken from {@code reuseSpec}
+ * @param spec  where the image size, crop, storage and normalization come from
+ * @param split null for {@code auto}, else the split every record goes to
  */
-public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, int imageSize, int shards,
-                               double valFraction, long seed, Split split, String reuseSpec, PixelStorage storage,
-                               boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite,
-                               String cacheLevel, Reads reads)
+public record PreprocessConfig(SourceSpec source, String output, Spec spec, int shards, double valFraction, long seed,
+                               Split split, int partitions, int progressSeconds, boolean overwrite, String cacheLevel,
+                               Reads reads)
         implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.preprocess";
-
-    /** The settings before the read limits existed: the default {@link Reads}. */
-    public PreprocessConfig(SourceSpec source, String output, CropSpec crop, int imageSize, int shards,
-                            double valFraction, long seed, Split split, String reuseSpec, PixelStorage storage,
-                            boolean scaleByStd, int partitions, int progressSeconds, boolean overwrite,
-                            String cacheLevel) {
-        this(source, output, crop, imageSize, shards, valFraction, seed, split, reuseSpec, storage, scaleByStd,
-                partitions, progressSeconds, overwrite, cacheLevel, Reads.DEFAULT);
-    }
 
     public PreprocessConfig {
         if (reads == null) {
@@ -40,11 +31,8 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("output is required: the directory to write shards and metadata.json to");
         }
-        if (reuseSpec == null && imageSize <= 0) {
+        if (spec == null) {
             throw new IllegalArgumentException("image-size is required (a positive number of pixels, e.g. 64) unless reuse-spec is set");
-        }
-        if (imageSize < 0 || imageSize > 4096) {
-            throw new IllegalArgumentException("image-size must be between 1 and 4096, got " + imageSize);
         }
         if (shards < 0) {
             throw new IllegalArgumentException("shards must be >= 0 (0: automatic), got " + shards);
@@ -52,7 +40,7 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
         if (!(valFraction >= 0 && valFraction < 1)) {
             throw new IllegalArgumentException("val-fraction must be in [0, 1), got " + valFraction);
         }
-        if (split == Split.TEST && reuseSpec == null) {
+        if (split == Split.TEST && !(spec instanceof ReusedSpec)) {
             throw new IllegalArgumentException("split=test needs reuse-spec: a held-out set is normalized with the training set's mean,"
                     + " so pass --reuse-spec <train-output>/metadata.json");
         }
@@ -69,6 +57,155 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
         }
         if (progressSeconds <= 0) {
             throw new IllegalArgumentException("progress-seconds must be positive, got " + progressSeconds);
+        }
+    }
+
+    /** A builder with the reference.conf defaults; exactly one of {@code newSpec}/{@code reuseSpec} must be called. */
+    public static Builder builder(SourceSpec source, String output) {
+        return new Builder(source, output);
+    }
+
+    /** The metadata.json whose spec is reused, or null when this run chooses its own. */
+    public String reuseSpec() {
+        return spec instanceof ReusedSpec r ? r.metadataJson() : null;
+    }
+
+    /** Where the image size, crop, storage and normalization of a run come from. */
+    public sealed interface Spec extends Serializable permits NewSpec, ReusedSpec {
+    }
+
+    /**
+     * This run's own spec; the mean and std are computed from its training split.
+     *
+     * @param imageSize side of the square crops, in pixels
+     */
+    public record NewSpec(int imageSize, CropSpec crop, PixelStorage storage, boolean scaleByStd) implements Spec {
+        public NewSpec {
+            if (imageSize <= 0 || imageSize > 4096) {
+                throw new IllegalArgumentException(imageSize == 0
+                        ? "image-size is required (a positive number of pixels, e.g. 64) unless reuse-spec is set"
+                        : "image-size must be between 1 and 4096, got " + imageSize);
+            }
+            if (crop == null) {
+                throw new IllegalArgumentException("crop is required (margin, square, interpolation)");
+            }
+            if (storage == null) {
+                throw new IllegalArgumentException("storage is required (float32, float16 or uint8)");
+            }
+        }
+
+        /** The metadata spec before statistics: what {@code metadata.json} records of these settings. */
+        public DatasetMetadata.Spec metadataSpec() {
+            return new DatasetMetadata.Spec(imageSize, 3, "CHW", storage.id(), crop.interpolation().id(), crop.margin(),
+                    crop.square(), scaleByStd, null, null, 0);
+        }
+    }
+
+    /**
+     * The image size, crop, storage, classes and training mean/std of an earlier run (for held-out sets).
+     *
+     * @param metadataJson path of that run's metadata.json
+     */
+    public record ReusedSpec(String metadataJson) implements Spec {
+        public ReusedSpec {
+            if (metadataJson == null || metadataJson.isBlank()) {
+                throw new IllegalArgumentException("reuse-spec needs the path of an earlier run's metadata.json");
+            }
+        }
+    }
+
+    /** Named setters for a {@link PreprocessConfig}; unset values are reference.conf's defaults. */
+    public static final class Builder {
+        private final SourceSpec source;
+        private final String output;
+        private Spec spec;
+        private int shards;
+        private double valFraction = 0.1;
+        private long seed = 42;
+        private Split split;
+        private int partitions;
+        private int progressSeconds = 10;
+        private boolean overwrite;
+        private String cacheLevel = "auto";
+        private Reads reads = Reads.DEFAULT;
+
+        private Builder(SourceSpec source, String output) {
+            this.source = source;
+            this.output = output;
+        }
+
+        /** This run's own size, crop, storage and normalization. */
+        public Builder newSpec(NewSpec value) {
+            return spec(value);
+        }
+
+        /** This run's own size and crop, float32 storage, mean subtraction only (the defaults). */
+        public Builder newSpec(int imageSize, CropSpec crop) {
+            return spec(new NewSpec(imageSize, crop, PixelStorage.FLOAT32, false));
+        }
+
+        /** Size, crop, storage, classes and mean/std of the run that wrote {@code metadataJson}. */
+        public Builder reuseSpec(String metadataJson) {
+            return spec(new ReusedSpec(metadataJson));
+        }
+
+        private Builder spec(Spec value) {
+            if (spec != null) {
+                throw new IllegalStateException("the spec is already " + spec + "; set it once (newSpec or reuseSpec)");
+            }
+            spec = value;
+            return this;
+        }
+
+        public Builder shards(int value) {
+            shards = value;
+            return this;
+        }
+
+        public Builder valFraction(double value) {
+            valFraction = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            seed = value;
+            return this;
+        }
+
+        /** Null: {@code auto}. */
+        public Builder split(Split value) {
+            split = value;
+            return this;
+        }
+
+        public Builder partitions(int value) {
+            partitions = value;
+            return this;
+        }
+
+        public Builder progressSeconds(int value) {
+            progressSeconds = value;
+            return this;
+        }
+
+        public Builder overwrite(boolean value) {
+            overwrite = value;
+            return this;
+        }
+
+        public Builder cacheLevel(String value) {
+            cacheLevel = value;
+            return this;
+        }
+
+        public Builder reads(Reads value) {
+            reads = value;
+            return this;
+        }
+
+        public PreprocessConfig build() {
+            return new PreprocessConfig(source, output, spec, shards, valFraction, seed, split, partitions,
+                    progressSeconds, overwrite, cacheLevel, reads);
         }
     }
 
@@ -125,12 +262,20 @@ public record PreprocessConfig(SourceSpec source, String output, CropSpec crop, 
             SourceSpec source = new SourceSpec(SourceSpec.Format.of(c.getString("format")), c.getString("input"),
                     c.getString("images-root"), c.getString("class-names"), columns, c.getBoolean("voc.one-based"));
             String split = c.getString("split");
-            return new PreprocessConfig(source, c.getString("output"),
-                    new CropSpec(c.getDouble("margin"), c.getBoolean("square"), Interpolation.of(c.getString("interpolation"))),
-                    c.getInt("image-size"), c.getInt("shards"), c.getDouble("val-fraction"), c.getLong("seed"),
-                    split.equalsIgnoreCase("auto") ? null : Split.of(split), Settings.optionalString(c, "reuse-spec"),
-                    PixelStorage.of(c.getString("storage")), c.getBoolean("scale-by-std"), c.getInt("partitions"),
-                    c.getInt("progress-seconds"), c.getBoolean("overwrite"), c.getString("cache-level"),
+            String reuse = Settings.optionalString(c, "reuse-spec");
+            // Parsed (so a bad value is an error) even with reuse-spec, which takes them from that metadata.json
+            // instead: one config file may serve the training run and, with --reuse-spec, its held-out set.
+            CropSpec crop = new CropSpec(c.getDouble("margin"), c.getBoolean("square"),
+                    Interpolation.of(c.getString("interpolation")));
+            PixelStorage storage = PixelStorage.of(c.getString("storage"));
+            boolean scaleByStd = c.getBoolean("scale-by-std");
+            int size = c.getInt("image-size");
+            Spec spec = reuse != null ? new ReusedSpec(reuse)
+                    : size == 0 ? null : new NewSpec(size, crop, storage, scaleByStd);
+            return new PreprocessConfig(source, c.getString("output"), spec, c.getInt("shards"),
+                    c.getDouble("val-fraction"), c.getLong("seed"), split.equalsIgnoreCase("auto") ? null : Split.of(split),
+                    c.getInt("partitions"), c.getInt("progress-seconds"), c.getBoolean("overwrite"),
+                    c.getString("cache-level"),
                     new Reads(c.getBoolean("allow-paths-outside-root"), c.getBytes("max-file-bytes"), c.getLong("max-pixels")));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

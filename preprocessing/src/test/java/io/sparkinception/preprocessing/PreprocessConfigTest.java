@@ -30,11 +30,10 @@ class PreprocessConfigTest {
                 """);
         PreprocessConfig c = PreprocessConfig.load(conf.toString(), Map.of("image-size", "64", "split", "val"));
         assertEquals(SourceSpec.Format.VOC, c.source().format());
-        assertEquals(64, c.imageSize(), "flags override the file");
-        assertEquals(Interpolation.AREA, c.crop().interpolation());
+        assertEquals(new PreprocessConfig.NewSpec(64, new PreprocessConfig.CropSpec(0.0, false, Interpolation.AREA),
+                PixelStorage.FLOAT32, false), c.spec(), "flags override the file, which overrides reference.conf");
         assertEquals(Split.VAL, c.split());
         assertEquals(0.1, c.valFraction(), "reference.conf default");
-        assertEquals(PixelStorage.FLOAT32, c.storage());
         assertEquals(new PreprocessConfig.Reads(false, 256L << 20, 100_000_000L), c.reads(), "read limits' defaults");
     }
 
@@ -43,6 +42,38 @@ class PreprocessConfigTest {
         PreprocessConfig c = PreprocessConfig.load(null, Map.of("input", "a.csv", "output", "/o", "image-size", "64",
                 "allow-paths-outside-root", "true", "max-file-bytes", "1M", "max-pixels", "4000000"));
         assertEquals(new PreprocessConfig.Reads(true, 1L << 20, 4_000_000L), c.reads());
+    }
+
+    @Test
+    void reuseSpecTakesTheSpecFromTheMetadataNotFromTheSettings() {
+        PreprocessConfig c = PreprocessConfig.load(null, Map.of("input", "t.csv", "output", "/o", "split", "test",
+                "reuse-spec", "/train/metadata.json", "image-size", "64"));
+        assertEquals(new PreprocessConfig.ReusedSpec("/train/metadata.json"), c.spec());
+        assertEquals("/train/metadata.json", c.reuseSpec());
+        assertEquals(null, PreprocessConfig.load(null, Map.of("input", "a.csv", "output", "/o", "image-size", "8"))
+                .reuseSpec());
+    }
+
+    @Test
+    void theBuilderSetsTheSpecOnceAndDefaultsTheRestLikeReferenceConf() {
+        SourceSpec source = PreprocessConfig.load(null, Map.of("input", "a.csv", "output", "/o", "image-size", "8")).source();
+        PreprocessConfig.CropSpec crop = new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA);
+        PreprocessConfig built = PreprocessConfig.builder(source, "/o").newSpec(8, crop).build();
+        PreprocessConfig loaded = PreprocessConfig.load(null, Map.of("input", "a.csv", "output", "/o", "image-size", "8",
+                "margin", "0.1", "square", "true", "interpolation", "area"));
+        assertEquals(loaded, built);
+        PreprocessConfig reused = PreprocessConfig.builder(source, "/t").reuseSpec("/o/metadata.json").split(Split.TEST)
+                .build();
+        assertEquals(new PreprocessConfig.ReusedSpec("/o/metadata.json"), reused.spec());
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> PreprocessConfig.builder(source, "/t").newSpec(8, crop).reuseSpec("/o/metadata.json"));
+        assertTrue(twice.getMessage().contains("set it once"), twice.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PreprocessConfig.builder(source, "/t").build())
+                .getMessage().contains("image-size is required"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig.NewSpec(5000, crop,
+                PixelStorage.UINT8, false)).getMessage().contains("image-size must be between 1 and 4096, got 5000"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new PreprocessConfig.ReusedSpec(" "))
+                .getMessage().contains("reuse-spec needs the path"));
     }
 
     @Test

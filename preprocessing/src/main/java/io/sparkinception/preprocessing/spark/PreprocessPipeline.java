@@ -80,7 +80,7 @@ public final class PreprocessPipeline {
                                   PrintStream log) throws IOException {
         long start = System.nanoTime();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        DatasetMetadata reused = cfg.reuseSpec() == null ? null : MetadataIO.read(files, cfg.reuseSpec());
+        DatasetMetadata reused = cfg.spec() instanceof PreprocessConfig.ReusedSpec r ? MetadataIO.read(files, r.metadataJson()) : null;
         // Executors resolve relative paths against their own working directories: qualify every path here.
         SourceSpec source = cfg.source().qualified(files);
         ReadResult read = source.reader().read(source, files);
@@ -90,9 +90,7 @@ public final class PreprocessPipeline {
             throw new IllegalArgumentException("no classes: " + cfg.source().input() + " has no usable labelled record ("
                     + plan.skipped().size() + " skipped)");
         }
-        DatasetMetadata.Spec baseSpec = reused != null ? reused.spec() : new DatasetMetadata.Spec(cfg.imageSize(), 3, "CHW",
-                cfg.storage().id(), cfg.crop().interpolation().id(), cfg.crop().margin(), cfg.crop().square(),
-                cfg.scaleByStd(), null, null, 0);
+        DatasetMetadata.Spec baseSpec = cfg.spec() instanceof PreprocessConfig.NewSpec own ? own.metadataSpec() : reused.spec();
         log.printf(Locale.ROOT, "preprocess: %d input records, %d images to read, %d skipped before reading, %d classes%n",
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size(), plan.classes().size());
 

@@ -50,8 +50,9 @@ class BadInputTest {
     private PreprocessConfig config(Path csv, Path classes, String output) {
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, csv.toString(), "", classes == null ? "" : classes.toString(),
                 null, true);
-        return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0.1, true, Interpolation.BICUBIC), 16, 2,
-                0.0, 1, null, null, PixelStorage.FLOAT32, true, 3, 10, false, "auto");
+        return PreprocessConfig.builder(source, output).newSpec(new PreprocessConfig.NewSpec(16,
+                new PreprocessConfig.CropSpec(0.1, true, Interpolation.BICUBIC), PixelStorage.FLOAT32, true))
+                .shards(2).valFraction(0.0).seed(1).partitions(3).build();
     }
 
     @Test
@@ -128,9 +129,9 @@ class BadInputTest {
         Path csv = Files.writeString(dir.resolve("val-only.csv"), "path,label,xmin,ymin,xmax,ymax,split\nv/a.png,x,0,0,9,9,val\n");
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, csv.toString(), "", "",
                 new SourceSpec.CsvColumns("path", "label", "xmin", "ymin", "xmax", "ymax", "split", "", ','), true);
-        PreprocessConfig cfg = new PreprocessConfig(source, dir.resolve("out-val").toString(),
-                new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), 8, 0, 0.1, 1, null, null,
-                PixelStorage.FLOAT32, false, 0, 10, false, "DISK_ONLY");
+        PreprocessConfig cfg = PreprocessConfig.builder(source, dir.resolve("out-val").toString())
+                .newSpec(8, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR)).seed(1).cacheLevel("DISK_ONLY")
+                .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessPipeline.run(spark, cfg, QUIET));
         assertTrue(e.getMessage().contains("training split is empty"), e.getMessage());
     }

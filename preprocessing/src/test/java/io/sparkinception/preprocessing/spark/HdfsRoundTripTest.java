@@ -83,8 +83,9 @@ class HdfsRoundTripTest {
 
     private static PreprocessConfig config(String trainCsv, String classNames, String output) {
         SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, trainCsv, "", classNames, null, true);
-        return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0.1, true, Interpolation.BILINEAR), 24,
-                2, 0.25, 5, null, null, PixelStorage.FLOAT16, true, 3, 60, false, "auto");
+        return PreprocessConfig.builder(source, output).newSpec(new PreprocessConfig.NewSpec(24,
+                new PreprocessConfig.CropSpec(0.1, true, Interpolation.BILINEAR), PixelStorage.FLOAT16, true))
+                .shards(2).valFraction(0.25).seed(5).partitions(3).progressSeconds(60).build();
     }
 
     @Test

@@ -206,11 +206,11 @@ class HostileInputTest {
         TestImages.writePng(root.resolve("img/gray-alpha.png"), filled(DataBuffer.TYPE_BYTE, true, 77));
         TestImages.writePng(root.resolve("img/gray16-alpha.png"), filled(DataBuffer.TYPE_USHORT, true, 77 * 257 - 128));
         String out = dir.resolve("out-gray").toString();
-        DatasetMetadata m = PreprocessPipeline.run(spark, new PreprocessConfig(source(csv(HEADER
+        DatasetMetadata m = PreprocessPipeline.run(spark, PreprocessConfig.builder(source(csv(HEADER
                 + "img/gray8.png,cat,0,0,7,7\nimg/gray16.png,cat,0,0,7,7\n"
-                + "img/gray-alpha.png,cat,0,0,7,7\nimg/gray16-alpha.png,cat,0,0,7,7\n")), out,
-                new PreprocessConfig.CropSpec(0, false, Interpolation.NEAREST), 8, 1, 0.0, 1, null, null,
-                PixelStorage.UINT8, false, 2, 10, false, "auto", PreprocessConfig.Reads.DEFAULT), QUIET).metadata();
+                + "img/gray-alpha.png,cat,0,0,7,7\nimg/gray16-alpha.png,cat,0,0,7,7\n")), out)
+                .newSpec(new PreprocessConfig.NewSpec(8, new PreprocessConfig.CropSpec(0, false, Interpolation.NEAREST),
+                        PixelStorage.UINT8, false)).shards(1).valFraction(0.0).seed(1).partitions(2).build(), QUIET).metadata();
         assertEquals(4, m.counts().written());
         byte[] expected = new byte[3 * 8 * 8];
         java.util.Arrays.fill(expected, (byte) 77);
@@ -433,8 +433,8 @@ class HostileInputTest {
     }
 
     private static PreprocessConfig config(SourceSpec source, String output, PreprocessConfig.Reads reads, boolean overwrite) {
-        return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0.1, false, Interpolation.BILINEAR), 8, 0,
-                0.0, 1, null, null, PixelStorage.FLOAT32, false, 2, 10, overwrite, "auto", reads);
+        return PreprocessConfig.builder(source, output).newSpec(8, new PreprocessConfig.CropSpec(0.1, false,
+                Interpolation.BILINEAR)).valFraction(0.0).seed(1).partitions(2).overwrite(overwrite).reads(reads).build();
     }
 
     /** Runs the CSV (written into the images root) into a fresh output. */

@@ -51,9 +51,9 @@ class PreprocessBenchmark {
                     long t0 = System.nanoTime();
                     long decoded = jsc.parallelize(paths, 8).map(p -> ImageDecoder.decodeRgb(files.readBytes(p)).width()).count();
                     double decodeSec = (System.nanoTime() - t0) / 1e9;
-                    PreprocessConfig cfg = new PreprocessConfig(source, out.resolve("p" + size + "-" + rep).toString(),
-                            new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), size, 0, 0.1, 42, null, null,
-                            PixelStorage.FLOAT32, false, 0, 60, true, "auto");
+                    PreprocessConfig cfg = PreprocessConfig.builder(source, out.resolve("p" + size + "-" + rep).toString())
+                            .newSpec(size, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR))
+                            .progressSeconds(60).overwrite(true).build();
                     PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
                     double decodeRate = decoded / decodeSec;
                     report.append(String.format(Locale.ROOT,
@@ -64,9 +64,9 @@ class PreprocessBenchmark {
             }
             for (PixelStorage storage : PixelStorage.values()) {
                 Path dir = out.resolve("s-" + storage.id());
-                PreprocessConfig cfg = new PreprocessConfig(source, dir.toString(),
-                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), 64, 0, 0.1, 42, null, null,
-                        storage, false, 0, 60, true, "auto");
+                PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
+                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), storage, false))
+                        .progressSeconds(60).overwrite(true).build();
                 PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
                 long bytes;
                 try (Stream<Path> s = Files.walk(dir.resolve("train"))) {

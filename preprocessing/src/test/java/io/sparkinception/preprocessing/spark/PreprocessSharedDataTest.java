@@ -54,10 +54,10 @@ class PreprocessSharedDataTest {
         spark.stop();
     }
 
-    private PreprocessConfig config(SourceSpec source, String output, int size, Split split, String reuse,
-                                    PixelStorage storage, Interpolation interpolation) {
-        return new PreprocessConfig(source, output, new PreprocessConfig.CropSpec(0, false, interpolation), size, 0,
-                0.1, 42, split, reuse, storage, false, 0, 10, true, "auto");
+    private PreprocessConfig config(SourceSpec source, String output, int size, PixelStorage storage,
+                                    Interpolation interpolation) {
+        return PreprocessConfig.builder(source, output).newSpec(new PreprocessConfig.NewSpec(size,
+                new PreprocessConfig.CropSpec(0, false, interpolation), storage, false)).overwrite(true).build();
     }
 
     private SourceSpec gtsrb(String csv) {
@@ -69,7 +69,7 @@ class PreprocessSharedDataTest {
     void gtsrbTrainAndHeldOutTest() throws Exception {
         String trainOut = out.resolve("gtsrb").toString();
         PreprocessPipeline.Result r = PreprocessPipeline.run(spark,
-                config(gtsrb("Train.csv"), trainOut, 32, null, null, PixelStorage.FLOAT32, Interpolation.BILINEAR), QUIET);
+                config(gtsrb("Train.csv"), trainOut, 32, PixelStorage.FLOAT32, Interpolation.BILINEAR), QUIET);
         DatasetMetadata m = r.metadata();
         assertTrue(m.counts().reconciles());
         assertEquals(3921, m.counts().inputRecords());
@@ -125,8 +125,8 @@ class PreprocessSharedDataTest {
 
         // The official test set, preprocessed with the training spec.
         String testOut = out.resolve("gtsrb-test").toString();
-        DatasetMetadata t = PreprocessPipeline.run(spark, config(gtsrb("Test.csv"), testOut, 0, Split.TEST,
-                trainOut + "/metadata.json", PixelStorage.FLOAT32, Interpolation.BILINEAR), QUIET).metadata();
+        DatasetMetadata t = PreprocessPipeline.run(spark, PreprocessConfig.builder(gtsrb("Test.csv"), testOut)
+                .reuseSpec(trainOut + "/metadata.json").split(Split.TEST).overwrite(true).build(), QUIET).metadata();
         assertEquals(1075, t.counts().written());
         assertEquals(Map.of("test", 1075L), t.counts().perSplit());
         assertArrayEquals(spec.mean(), t.spec().mean(), 0.0, "test set normalized with the training mean");
@@ -174,7 +174,7 @@ class PreprocessSharedDataTest {
         for (PixelStorage storage : PixelStorage.values()) {
             String dir = out.resolve("bccd-" + storage.id()).toString();
             DatasetMetadata m = PreprocessPipeline.run(spark,
-                    config(voc, dir, 24, null, null, storage, Interpolation.AREA), QUIET).metadata();
+                    config(voc, dir, 24, storage, Interpolation.AREA), QUIET).metadata();
             assertEquals(4888, m.counts().inputRecords());
             assertEquals(4886, m.counts().written());
             assertEquals(Map.of("zero_area_box", 2L), m.counts().skippedByReason());

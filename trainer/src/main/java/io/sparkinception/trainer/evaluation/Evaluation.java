@@ -8,11 +8,9 @@ import io.sparkinception.trainer.inference.ScorerSettings;
 import com.typesafe.config.ConfigFactory;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
-import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
-import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.common.CsvTable;
 import io.sparkinception.preprocessing.spark.PreprocessPipeline;
@@ -89,9 +87,8 @@ public final class Evaluation {
             log.println("evaluate: preprocessing " + cfg.input() + " with the models' spec (" + spec + ") -> " + dataDir);
             SourceSpec source = new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(), cfg.imagesRoot(),
                     cfg.classNames(), null, true);
-            PreprocessPipeline.Result r = PreprocessPipeline.run(spark, new PreprocessConfig(source, dataDir,
-                    new PreprocessConfig.CropSpec(0, true, Interpolation.AREA), 0, 0, 0.1, 0, Split.TEST, spec,
-                    PixelStorage.of(trained.spec().storage()), trained.spec().scaleByStd(), 0, 30, true, "auto"), log);
+            PreprocessPipeline.Result r = PreprocessPipeline.run(spark, PreprocessConfig.builder(source, dataDir)
+                    .reuseSpec(spec).seed(0).split(Split.TEST).progressSeconds(30).overwrite(true).build(), log);
             log.print(PreprocessPipeline.summaryTable(r));
         } else {
             dataDir = files.qualifyDir(cfg.data());

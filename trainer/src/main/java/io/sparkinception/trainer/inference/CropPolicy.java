@@ -72,11 +72,6 @@ public enum CropPolicy {
         return nominalCrops;
     }
 
-    /** The paper's shorter-side scales at input 224 (e.g. 256, 288, 320, 352). */
-    public int[] paperScales() {
-        return scales.clone();
-    }
-
     /** The paper's scales for input size S: {@code round(S * scale / 224)}, the shorter side of each resized image. */
     public int[] scaleSides(int inputSize) {
         requirePositive(inputSize, "input size");

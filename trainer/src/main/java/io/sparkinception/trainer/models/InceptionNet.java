@@ -1,7 +1,5 @@
 package io.sparkinception.trainer.models;
 
-import java.util.List;
-
 /** One model family: builds its graph configuration from a spec and knows its defaults. */
 public interface InceptionNet {
 
@@ -21,10 +19,5 @@ public interface InceptionNet {
 
     default int minimumInputSize() {
         return defaults().minimumInputSize();
-    }
-
-    /** The named endpoints in graph order: trunk blocks, then {@code Logits}, then the auxiliary heads, if any. */
-    default List<String> endpoints(ModelSpec spec) {
-        return configure(spec).endpoints();
     }
 }

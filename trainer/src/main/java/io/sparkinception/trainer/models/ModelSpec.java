@@ -110,62 +110,104 @@ public record ModelSpec(ModelFamily family, int numClasses, int inputSize, int i
     }
 
     public ModelSpec withNumClasses(int value) {
-        return new ModelSpec(family, value, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.numClasses = value);
     }
 
     public ModelSpec withInputSize(int value) {
-        return new ModelSpec(family, numClasses, value, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.inputSize = value);
     }
 
     public ModelSpec withInputChannels(int value) {
-        return new ModelSpec(family, numClasses, inputSize, value, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.inputChannels = value);
     }
 
     public ModelSpec withWidth(double multiplier, int floor) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, multiplier, floor, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> {
+            b.widthMultiplier = multiplier;
+            b.minFilters = floor;
+        });
     }
 
     public ModelSpec withWidthMultiplier(double value) {
-        return withWidth(value, minFilters);
+        return copy(b -> b.widthMultiplier = value);
     }
 
     public ModelSpec withAuxHeads(boolean value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, value,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.auxHeads = value);
     }
 
     public ModelSpec withAuxLossWeight(double value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                value, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.auxLossWeight = value);
     }
 
     public ModelSpec withBatchNorm(boolean value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, value, dropout, auxDropout, layerDefaults, seed, recipe);
+        return copy(b -> b.batchNorm = value);
     }
 
     /** Drop probabilities before the main and the auxiliary classifiers. */
     public ModelSpec withDropout(double main, double aux) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, main, aux, layerDefaults, seed, recipe);
+        return copy(b -> {
+            b.dropout = main;
+            b.auxDropout = aux;
+        });
     }
 
     public ModelSpec withLayerDefaults(LayerDefaults value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, value, seed, recipe);
+        return copy(b -> b.layerDefaults = value);
     }
 
     public ModelSpec withSeed(long value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, value, recipe);
+        return copy(b -> b.seed = value);
     }
 
     public ModelSpec withRecipe(TrainingRecipe value) {
-        return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
-                auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, value);
+        return copy(b -> b.recipe = value);
+    }
+
+    /** This spec with {@code change} applied, validated again by the constructor: the one place the withers copy fields. */
+    private ModelSpec copy(java.util.function.Consumer<Copy> change) {
+        Copy b = new Copy(this);
+        change.accept(b);
+        return b.build();
+    }
+
+    /** The mutable copy the withers edit; a new component is added here (field, constructor, build) and nowhere else. */
+    private static final class Copy {
+        ModelFamily family;
+        int numClasses;
+        int inputSize;
+        int inputChannels;
+        double widthMultiplier;
+        int minFilters;
+        boolean auxHeads;
+        double auxLossWeight;
+        boolean batchNorm;
+        double dropout;
+        double auxDropout;
+        LayerDefaults layerDefaults;
+        long seed;
+        TrainingRecipe recipe;
+
+        Copy(ModelSpec s) {
+            family = s.family;
+            numClasses = s.numClasses;
+            inputSize = s.inputSize;
+            inputChannels = s.inputChannels;
+            widthMultiplier = s.widthMultiplier;
+            minFilters = s.minFilters;
+            auxHeads = s.auxHeads;
+            auxLossWeight = s.auxLossWeight;
+            batchNorm = s.batchNorm;
+            dropout = s.dropout;
+            auxDropout = s.auxDropout;
+            layerDefaults = s.layerDefaults;
+            seed = s.seed;
+            recipe = s.recipe;
+        }
+
+        ModelSpec build() {
+            return new ModelSpec(family, numClasses, inputSize, inputChannels, widthMultiplier, minFilters, auxHeads,
+                    auxLossWeight, batchNorm, dropout, auxDropout, layerDefaults, seed, recipe);
+        }
     }
 }

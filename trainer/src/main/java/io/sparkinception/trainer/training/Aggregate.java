@@ -3,7 +3,7 @@ package io.sparkinception.trainer.training;
 import java.io.Serializable;
 
 /**
- * Sums of worker results, with pure {@link #add} and {@link #merge}: the driver divides by {@code workers}
+ * Sums of worker results, one per worker result ({@link #of}) combined by a pure {@link #merge}: the driver divides by {@code workers}
  * to get the averages. Sums are float32 like the parameters; the caller fixes the order in which partition
  * results are combined (floating-point addition is not associative).
  */
@@ -13,10 +13,6 @@ public record Aggregate(float[] paramSum, float[] updaterSum, double lossSum, in
     public static Aggregate of(WorkerResult r) {
         return new Aggregate(r.params().clone(), r.updaterState().clone(), r.lossSum(), r.batches(), r.examples(), 1,
                 r.fitNanos(), r.setupNanos());
-    }
-
-    public Aggregate add(WorkerResult r) {
-        return merge(of(r));
     }
 
     public Aggregate merge(Aggregate o) {

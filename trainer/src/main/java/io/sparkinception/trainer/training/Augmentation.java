@@ -15,10 +15,6 @@ public record Augmentation(boolean randomCrop, double minArea, double maxArea, d
 
     public static final Augmentation NONE = new Augmentation(false, 1, 1, 1, 1, false, 0, 0, 0, false);
 
-    /** The paper's sampling without mirroring. */
-    public static final Augmentation PAPER_NO_MIRROR =
-            new Augmentation(true, 0.08, 1.0, 3.0 / 4, 4.0 / 3, false, 0.2, 0.2, 0.2, true);
-
     public Augmentation {
         if (!(minArea > 0 && minArea <= maxArea && maxArea <= 1)) {
             throw new IllegalArgumentException("--augment.min-area and --augment.max-area must satisfy 0 < min-area <= max-area <= 1, got " + minArea + ", " + maxArea);

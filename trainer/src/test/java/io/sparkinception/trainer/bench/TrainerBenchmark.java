@@ -39,8 +39,9 @@ class TrainerBenchmark {
         try {
             SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
                     SharedData.data("gtsrb/signnames.csv").toString(), null, true);
-            PreprocessPipeline.run(spark, new PreprocessConfig(source, data, new PreprocessConfig.CropSpec(0.1, true,
-                    Interpolation.AREA), size, 0, 0.1, 42, null, null, PixelStorage.FLOAT32, true, 0, 60, true, "auto"),
+            PreprocessPipeline.run(spark, PreprocessConfig.builder(source, data).newSpec(new PreprocessConfig.NewSpec(size,
+                            new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), PixelStorage.FLOAT32, true))
+                            .progressSeconds(60).overwrite(true).build(),
                     new PrintStream(NullOutputStream.INSTANCE));
         } finally {
             spark.stop();

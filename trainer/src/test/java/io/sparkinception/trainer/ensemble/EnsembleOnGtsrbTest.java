@@ -50,14 +50,13 @@ class EnsembleOnGtsrbTest {
         data = dir.resolve("train-24").toString();
         test = dir.resolve("test-24").toString();
         String names = SharedData.data("gtsrb/signnames.csv").toString();
-        PreprocessPipeline.run(spark, new PreprocessConfig(new SourceSpec(SourceSpec.Format.GTSRB,
-                SharedData.data("gtsrb/Train.csv").toString(), "", names, null, true), data,
-                new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 24, 0, 0.1, 42, null, null,
-                PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
-        PreprocessPipeline.run(spark, new PreprocessConfig(new SourceSpec(SourceSpec.Format.GTSRB,
-                SharedData.data("gtsrb/Test.csv").toString(), "", names, null, true), test,
-                new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 0, 0, 0.1, 42, Split.TEST,
-                data + "/metadata.json", PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(new SourceSpec(SourceSpec.Format.GTSRB,
+                SharedData.data("gtsrb/Train.csv").toString(), "", names, null, true), data)
+                .newSpec(new PreprocessConfig.NewSpec(24, new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA),
+                        PixelStorage.FLOAT16, true)).progressSeconds(60).overwrite(true).build(), QUIET);
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(new SourceSpec(SourceSpec.Format.GTSRB,
+                SharedData.data("gtsrb/Test.csv").toString(), "", names, null, true), test)
+                .reuseSpec(data + "/metadata.json").split(Split.TEST).progressSeconds(60).overwrite(true).build(), QUIET);
     }
 
     @AfterAll

@@ -62,10 +62,10 @@ class PredictOnGtsrbTest {
         root = dir;
         spark = LocalSpark.start("predict-gtsrb");
         String data = dir.resolve("train-24").toString();
-        PreprocessPipeline.run(spark, new PreprocessConfig(new SourceSpec(SourceSpec.Format.GTSRB,
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(new SourceSpec(SourceSpec.Format.GTSRB,
                 SharedData.data("gtsrb/Train.csv").toString(), "", SharedData.data("gtsrb/signnames.csv").toString(),
-                null, true), data, new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), 24, 0, 0.1, 42, null,
-                null, PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
+                null, true), data).newSpec(new PreprocessConfig.NewSpec(24, new PreprocessConfig.CropSpec(0.1, true,
+                Interpolation.AREA), PixelStorage.FLOAT16, true)).progressSeconds(60).overwrite(true).build(), QUIET);
         // A hand-made ensemble directory: two members trained with different seeds.
         ensemble = dir.resolve("ens").toString();
         List<String> members = List.of("member-1", "member-2");

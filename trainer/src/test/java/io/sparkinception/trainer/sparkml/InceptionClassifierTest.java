@@ -71,10 +71,11 @@ class InceptionClassifierTest {
         prep = dir.resolve("prep").toString();
         String prepTest = dir.resolve("prep-test").toString();
         PreprocessConfig.CropSpec crop = new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA);
-        PreprocessPipeline.run(spark, new PreprocessConfig(source(w.trainCsv(), w.classNames()), prep, crop, 32, 0, 0.1, 5,
-                null, null, PixelStorage.FLOAT16, false, 0, 60, true, "auto"), QUIET);
-        PreprocessPipeline.run(spark, new PreprocessConfig(source(w.testCsv(), w.classNames()), prepTest, crop, 0, 0, 0.1, 5,
-                Split.TEST, prep + "/metadata.json", PixelStorage.FLOAT16, false, 0, 60, true, "auto"), QUIET);
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(source(w.trainCsv(), w.classNames()), prep)
+                .newSpec(new PreprocessConfig.NewSpec(32, crop, PixelStorage.FLOAT16, false)).seed(5).progressSeconds(60)
+                .overwrite(true).build(), QUIET);
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(source(w.testCsv(), w.classNames()), prepTest)
+                .reuseSpec(prep + "/metadata.json").seed(5).split(Split.TEST).progressSeconds(60).overwrite(true).build(), QUIET);
         train = spark.read().parquet(prep + "/train");
         test = spark.read().parquet(prepTest + "/test").repartition(3);
         model = classifier().fit(train);

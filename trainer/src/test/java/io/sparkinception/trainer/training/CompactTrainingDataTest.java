@@ -42,6 +42,10 @@ import scala.Tuple2;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompactTrainingDataTest {
+    /** The paper's sampling without mirroring: every augmentation path runs. */
+    private static final Augmentation PAPER_NO_MIRROR =
+            new Augmentation(true, 0.08, 1.0, 3.0 / 4, 4.0 / 3, false, 0.2, 0.2, 0.2, true);
+
     private static final int WORKERS = 2;
     /** Small enough that the copies (about 24 examples of 1.7-6.9 KB per partition) are mapped a few at a time. */
     private static final long CAP = 24 << 10;
@@ -97,7 +101,7 @@ class CompactTrainingDataTest {
         DatasetMetadata meta = MetadataIO.read(HadoopFiles.local(), prep);
         DatasetMetadata.Spec spec = meta.spec();
         return new WorkerSettings(ParameterAveragingTest.graphJson(new Adam(0.01)), 4, 2, 99, meta.classes().size(),
-                spec.imageSize(), spec.channels(), spec.meanFloats(), spec.scale(), Augmentation.PAPER_NO_MIRROR, 1,
+                spec.imageSize(), spec.channels(), spec.meanFloats(), spec.scale(), PAPER_NO_MIRROR, 1,
                 Kernels.ONEDNN);
     }
 

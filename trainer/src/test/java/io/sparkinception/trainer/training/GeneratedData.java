@@ -51,8 +51,9 @@ final class GeneratedData {
         Path annotations = Files.writeString(dir.resolve("boxes.csv"), csv.toString());
         String out = dir.resolve("prep").toString();
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, annotations.toString(), "", "", null, true);
-        PreprocessPipeline.run(spark, new PreprocessConfig(source, out, new PreprocessConfig.CropSpec(0.0, true,
-                Interpolation.AREA), size, 2, 0.2, 3, null, null, storage, true, 2, 60, false, "auto"),
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(source, out).newSpec(new PreprocessConfig.NewSpec(size,
+                        new PreprocessConfig.CropSpec(0.0, true, Interpolation.AREA), storage, true))
+                        .shards(2).valFraction(0.2).seed(3).partitions(2).progressSeconds(60).build(),
                 new PrintStream(NullOutputStream.INSTANCE));
         return out;
     }

@@ -46,8 +46,9 @@ class TrainOnGtsrbTest {
         data = dir.resolve("gtsrb-32").toString();
         SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
                 SharedData.data("gtsrb/signnames.csv").toString(), null, true);
-        PreprocessPipeline.run(spark, new PreprocessConfig(source, data, new PreprocessConfig.CropSpec(0.1, true,
-                Interpolation.AREA), 32, 0, 0.1, 42, null, null, PixelStorage.FLOAT16, true, 0, 60, true, "auto"), QUIET);
+        PreprocessPipeline.run(spark, PreprocessConfig.builder(source, data).newSpec(new PreprocessConfig.NewSpec(32,
+                new PreprocessConfig.CropSpec(0.1, true, Interpolation.AREA), PixelStorage.FLOAT16, true))
+                .progressSeconds(60).overwrite(true).build(), QUIET);
     }
 
     @AfterAll
