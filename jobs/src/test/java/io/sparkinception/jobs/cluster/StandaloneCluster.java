@@ -3,8 +3,6 @@ package io.sparkinception.jobs.cluster;
 import io.sparkinception.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +23,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * A real standalone Spark cluster for integration tests: {@code bin/local-cluster start} on free ports with a
+ * A real standalone Spark cluster for integration tests: {@code bin/local-cluster start} (on ports the OS picks) with a
  * state directory of its own (under {@code jobs/target/it-clusters}, so the logs survive a failed test), and
  * {@code bin/local-cluster stop} on {@link #close()}. The Master, the Workers and the executors the Workers launch
  * are separate JVMs bound to 127.0.0.1, started from the build's Spark jars.
@@ -43,7 +41,9 @@ public final class StandaloneCluster implements AutoCloseable {
     /** The main class in every executor JVM's command line. */
     public static final String EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** The script itself gives up after START_TIMEOUT; this only guards against a hung script. */
+    private static final Duration SCRIPT_TIMEOUT = START_TIMEOUT.plusSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(200);
 
@@ -74,12 +74,12 @@ public final class StandaloneCluster implements AutoCloseable {
         Path root = SharedData.repoRoot();
         Path parent = Files.createDirectories(root.resolve("jobs/target/it-clusters"));
         Path stateDir = Files.createTempDirectory(parent, "cluster-");
-        int[] ports = freePorts(2);
+        // The script lets the OS pick free ports for the Master (and the Workers), so clusters never collide.
         List<String> command = new ArrayList<>(List.of(script(root).toString(), "start", "--dir", stateDir.toString(),
                 "--workers", String.valueOf(workers), "--cores", String.valueOf(cores), "--memory", memory,
-                "--master-port", String.valueOf(ports[0]), "--webui-port", String.valueOf(ports[1])));
+                "--timeout", String.valueOf(START_TIMEOUT.toSeconds())));
         command.addAll(List.of(moreOptions));
-        ScriptResult started = runScript(root, stateDir, "start", command, START_TIMEOUT);
+        ScriptResult started = runScript(root, stateDir, "start", command, SCRIPT_TIMEOUT);
         Map<String, String> state = readState(stateDir);
         if (started.exitCode() != 0 || state.get("MASTER_URL") == null) {
             // Stop whatever the failed start left behind before failing.
@@ -340,21 +340,6 @@ public final class StandaloneCluster implements AutoCloseable {
             throw new IllegalStateException("cluster.env has no " + key + ": " + state);
         }
         return value;
-    }
-
-    /** Ports free on 127.0.0.1 now (all held open together, so they differ). */
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 
     /** The interval of bounded polling. */
