@@ -23,7 +23,7 @@ import java.util.Map;
  * @param concurrent  members trained at the same time on the cluster
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
-                             List<ModelFamily> families, int concurrent, String rendered) {
+                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
@@ -34,6 +34,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                 + wideMembers);
         require(wideWidth > 0 && Double.isFinite(wideWidth), "--wide-width must be > 0, got " + wideWidth);
         require(concurrent >= 1, "--concurrent must be >= 1, got " + concurrent);
+        require(memberInit != null, "--member-init must be shared or distinct");
         families = List.copyOf(families);
     }
 
@@ -59,6 +60,24 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         }
     }
 
+    /**
+     * How members are initialized: {@code shared}, the paper's setting (one initialization; members differ in sampling
+     * and data order only, which the paper calls an oversight), or {@code distinct} (each member its own
+     * initialization seed as well).
+     */
+    public enum MemberInit {
+        SHARED, DISTINCT;
+
+        public static MemberInit of(String value) {
+            for (MemberInit m : values()) {
+                if (m.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--member-init must be shared or distinct, got '" + value + "'");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -73,7 +92,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                     : java.util.Arrays.stream(fams.split(",")).map(String::trim).map(ModelFamily::of).toList();
             return new EnsembleConfig(c.getString("data"), c.getString("output"), c.getInt("members"),
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
-                    c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    MemberInit.of(c.getString("member-init")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

@@ -18,10 +18,12 @@ public record EnsembleMember(int index, String name, String family, double width
         for (int i = 0; i < e.members(); i++) {
             String family = e.families().isEmpty() ? base.family().id() : e.families().get(i % e.families().size()).id();
             boolean wide = i >= e.members() - e.wideMembers();
-            // Same initialization seed for all (the paper); a distinct, non-negative sampling seed per member.
+            // A distinct, non-negative sampling seed per member; the initialization seed shared (the paper) or distinct.
             long sampling = Seeds.mix(base.seed(), 0x5EED, i) & Long.MAX_VALUE;
+            long init = e.memberInit() == EnsembleConfig.MemberInit.SHARED ? base.seed()
+                    : Seeds.mix(base.seed(), 0x1417, i) & Long.MAX_VALUE;
             out.add(new EnsembleMember(i + 1, "member-" + (i + 1), family, wide ? base.width() * e.wideWidth() : base.width(),
-                    base.seed(), sampling));
+                    init, sampling));
         }
         return out;
     }

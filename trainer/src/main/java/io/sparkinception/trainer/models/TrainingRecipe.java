@@ -118,9 +118,11 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
      * {@code warm(e) = min(1, (e + one step) / warmupEpochs)} during the warm-up (so the first step is not 0) and 1
      * after it.
      *
-     * @param warmupEpochs 0 for none; refused with {@link Decay.OneCycle}, which is its own warm-up
+     * @param warmupEpochs  0 for none; refused with {@link Decay.OneCycle}, which is its own warm-up
+     * @param stepsPerEpoch the run's optimizer steps per epoch, so warm-up and the smooth shapes move every step; 0
+     *                      when unknown (the schedule then moves at whole epochs)
      */
-    public record LearningRate(double initial, Decay decay, double warmupEpochs) implements Serializable {
+    public record LearningRate(double initial, Decay decay, double warmupEpochs, int stepsPerEpoch) implements Serializable {
         private static final Pattern SPEC = Pattern.compile("initial=(\\S+) warmup=(\\S+) decay=([a-z-]+)\\(([^)]*)\\)");
 
         public LearningRate {
@@ -133,10 +135,18 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
             if (!(warmupEpochs >= 0 && Double.isFinite(warmupEpochs))) {
                 throw new IllegalArgumentException("warm-up epochs must be a finite number >= 0, got " + warmupEpochs);
             }
+            if (stepsPerEpoch < 0) {
+                throw new IllegalArgumentException("stepsPerEpoch must be >= 0 (0: unknown), got " + stepsPerEpoch);
+            }
             if (warmupEpochs > 0 && decay instanceof Decay.OneCycle) {
                 throw new IllegalArgumentException("one-cycle has its own warm-up; leave the warm-up out (got "
                         + warmupEpochs + " epochs)");
             }
+        }
+
+        /** A schedule whose steps per epoch are not known yet. */
+        public LearningRate(double initial, Decay decay, double warmupEpochs) {
+            this(initial, decay, warmupEpochs, 0);
         }
 
         /** A step schedule without warm-up: {@code initial * decayFactor ^ floor(epoch / decayEveryEpochs)}. */
@@ -170,15 +180,11 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
         }
 
         public LearningRate withInitial(double value) {
-            return new LearningRate(value, decay, warmupEpochs);
+            return new LearningRate(value, decay, warmupEpochs, stepsPerEpoch);
         }
 
-        public LearningRate withDecay(Decay value) {
-            return new LearningRate(initial, value, warmupEpochs);
-        }
-
-        public LearningRate withWarmupEpochs(double value) {
-            return new LearningRate(initial, decay, value);
+        public LearningRate withStepsPerEpoch(int value) {
+            return new LearningRate(initial, decay, warmupEpochs, value);
         }
 
         /**
@@ -229,7 +235,8 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
             if (warmupEpochs == 0 && decay instanceof Decay.Step s) {
                 return new StepSchedule(unit, initial, s.decayFactor(), (double) s.decayEveryEpochs() * iterationsPerEpoch);
             }
-            return new RateSchedule(spec(), unit == ScheduleType.ITERATION ? iterationsPerEpoch : 0);
+            int steps = stepsPerEpoch > 0 ? stepsPerEpoch : unit == ScheduleType.ITERATION ? iterationsPerEpoch : 0;
+            return new RateSchedule(spec(), steps);
         }
     }
 

@@ -55,12 +55,15 @@ public final class DistributedTrainer {
 
     /** The model of a run: its zoo spec and configured graph. */
     public static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata) {
-        return model(cfg, metadata, 0);
+        return model(cfg, metadata, 0, 0);
     }
 
-    /** The model of a run whose learning rate was halved {@code halvings} times after diverged rounds. */
-    static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings) {
-        TrainingRecipe recipe = cfg.resolvedRecipe(halvings);
+    /**
+     * The model of a run whose learning rate was halved {@code halvings} times after diverged rounds, its learning-rate
+     * schedule moving every one of the {@code stepsPerEpoch} steps of an epoch (0: at whole epochs).
+     */
+    static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
+        TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch);
         ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
                 .withInputSize(metadata.spec().imageSize())
                 .withInputChannels(metadata.spec().channels())
@@ -93,7 +96,8 @@ public final class DistributedTrainer {
                 cfg.batchSizePerWorker(), cfg.averagingFrequency(), in.plan().stepsPerEpoch(), in.plan().totalRounds());
         Listeners ls = listeners(cfg, in, g, resumed, log);
         MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), in.plan(), ls.guard(),
-                halvings -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), halvings));
+                halvings -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), halvings,
+                        (int) in.plan().stepsPerEpoch()));
         new TrainingLoop(g, in.plan(), rounds, ls.all()).run(resumed.nextRound());
         in.release();
         Summary summary = finish(cfg, in, g, ls, kernels);
@@ -131,7 +135,6 @@ public final class DistributedTrainer {
         if (!files.exists(data + "/train")) {
             throw new IllegalArgumentException(data + " has no train/ split to train on");
         }
-        ZooGraph zoo = model(cfg, metadata);
         int workers = cfg.workers() != null ? cfg.workers() : jsc.defaultParallelism();
         StorageLevel level = StorageLevel.fromString(cfg.storageLevel());
         jsc.setJobDescription("train: load and partition the training examples");
@@ -142,11 +145,12 @@ public final class DistributedTrainer {
                 ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
         EvalData eval = validating && !cfg.evalData().isBlank()
                 ? EvalData.load(spark, files, files.qualifyDir(cfg.evalData()), metadata, workers, level) : null;
+        RoundPlan plan = RoundPlan.of(largest, cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.epochs(),
+                cfg.maxRounds());
+        ZooGraph zoo = model(cfg, metadata, 0, (int) plan.stepsPerEpoch());
         String json = zoo.configuration().toJson();
         ValidationListener.Sets sets = new ValidationListener.Sets(jsc, val, eval, json, cfg.kernels(), spec.channels(),
                 spec.imageSize());
-        RoundPlan plan = RoundPlan.of(largest, cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.epochs(),
-                cfg.maxRounds());
         WorkerSettings ws = new WorkerSettings(json, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
                 cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(), spec.channels(),
                 spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
@@ -220,7 +224,8 @@ public final class DistributedTrainer {
         EmaListener ema = r.ema() == null ? null : new EmaListener(cfg.emaDecay(), g, r.ema());
         long imagesPerRound = (long) in.workers() * cfg.batchSizePerWorker() * cfg.averagingFrequency();
         ProgressListener progress = new ProgressListener(imagesPerRound,
-                epoch -> cfg.resolvedRecipe(guard.halvings()).learningRate().atEpoch(epoch), r.examplesSeen(), clock,
+                epoch -> cfg.resolvedRecipe(guard.halvings()).learningRate().at(epoch, 1.0 / in.plan().stepsPerEpoch()),
+                r.examplesSeen(), clock,
                 metrics, log);
         ValidationListener validation = new ValidationListener(in.sets(), cfg.validateEveryEpochs(), g, ema, clock,
                 metrics, log);
@@ -274,8 +279,9 @@ public final class DistributedTrainer {
 
     /** The driver role for a number of learning-rate halvings (the workers' graph carries the rate). */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
-                                                   DatasetMetadata metadata, int halvings) {
-        WorkerSettings current = halvings == 0 ? ws : new WorkerSettings(model(cfg, metadata, halvings).configuration().toJson(),
+                                                   DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
+        WorkerSettings current = halvings == 0 ? ws : new WorkerSettings(
+                model(cfg, metadata, halvings, stepsPerEpoch).configuration().toJson(),
                 ws.batchSize(), ws.averagingFrequency(), ws.seed(), ws.numClasses(), ws.imageSize(), ws.channels(), ws.mean(),
                 ws.scale(), ws.augmentation(), ws.prefetch(), ws.kernels());
         return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),

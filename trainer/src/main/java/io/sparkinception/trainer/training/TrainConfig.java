@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparkinception.common.Settings;
 import io.sparkinception.trainer.kernels.Kernels;
+import io.sparkinception.trainer.models.Decay;
 import io.sparkinception.trainer.models.ModelFamily;
 import io.sparkinception.trainer.models.ModelSpec;
 import io.sparkinception.trainer.models.TrainingRecipe;
@@ -28,7 +29,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           int epochs, Long maxRounds, Integer workers, int batchSizePerWorker, int averagingFrequency,
                           int aggregationDepth, boolean averageUpdaterState, String storageLevel, int prefetch, long seed,
                           boolean resume, int checkpointEvery, String recipe, Double learningRate, Double lrDecayFactor,
-                          Integer lrDecayEpochs, Double labelSmoothing, Double gradientClip, Double weightDecay,
+                          Integer lrDecayEpochs, String lrSchedule, Double warmupEpochs, Double labelSmoothing, Double gradientClip, Double weightDecay,
                           Double batchNormDecay, double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, Long samplingSeed, String evalData,
                           DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap,
@@ -58,6 +59,15 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                 "--lr-decay-factor must be in (0, 1] (omit it for the recipe's), got " + fmt(lrDecayFactor));
         optional(lrDecayEpochs, v -> v >= 1, "--lr-decay-epochs must be >= 1 (omit it for the recipe's), got "
                 + lrDecayEpochs);
+        optional(warmupEpochs, v -> v >= 0 && Double.isFinite(v),
+                "--warmup-epochs must be >= 0 (omit it for none), got " + fmt(warmupEpochs));
+        if (lrSchedule != null) {
+            Decay decay = Decay.of(lrSchedule, epochs, 1, 1);
+            require(!(decay instanceof Decay.OneCycle) || warmupEpochs == null || warmupEpochs == 0,
+                    "--lr-schedule one-cycle has its own warm-up: omit --warmup-epochs");
+            require(decay instanceof Decay.Step || (lrDecayFactor == null && lrDecayEpochs == null),
+                    "--lr-decay-factor and --lr-decay-epochs belong to --lr-schedule step, not " + lrSchedule);
+        }
         require(emaDecay >= 0 && emaDecay < 1, "--ema-decay must be in [0, 1) (0: off), got " + fmt(emaDecay));
         optional(samplingSeed, v -> v >= 0, "--sampling-seed must be >= 0 (omit it to use --seed), got " + samplingSeed);
         require(evalData != null, "--eval-data must be a path or empty");
@@ -100,6 +110,15 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         return from(c);
     }
 
+    /** The recipe's step decay with lr-decay-factor / lr-decay-epochs applied (a recipe's other shape is kept). */
+    private Decay stepDecay(Decay recipes) {
+        if (!(recipes instanceof Decay.Step step)) {
+            return lrDecayFactor == null && lrDecayEpochs == null ? recipes
+                    : new Decay.Step(or(lrDecayFactor, 1.0), or(lrDecayEpochs, 1));
+        }
+        return new Decay.Step(or(lrDecayFactor, step.decayFactor()), or(lrDecayEpochs, step.decayEveryEpochs()));
+    }
+
     /** A number as users write it: {@code 4}, not {@code 4.0}. */
     static String fmt(Double v) {
         return v != null && v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString(v.longValue()) : String.valueOf(v);
@@ -118,18 +137,32 @@ public record TrainConfig(String data, String output, ModelFamily family, double
 
     /** The recipe with this run's overrides applied and its learning rate halved {@code halvings} times. */
     public TrainingRecipe resolvedRecipe(int halvings) {
-        TrainingRecipe r = resolvedRecipe();
-        TrainingRecipe.LearningRate lr = r.learningRate();
-        return halvings == 0 ? r : r.withLearningRate(new TrainingRecipe.LearningRate(Math.scalb(lr.initial(), -halvings),
-                lr.decayFactor(), lr.decayEveryEpochs()));
+        return resolvedRecipe(halvings, 0);
     }
 
-    /** The recipe with this run's overrides applied. */
+    /**
+     * The recipe of this run after {@code halvings} learning-rate halvings, its schedule laid out over {@code epochs}
+     * with {@code stepsPerEpoch} optimizer steps per epoch (0: the schedule moves at whole epochs only).
+     */
+    public TrainingRecipe resolvedRecipe(int halvings, int stepsPerEpoch) {
+        TrainingRecipe r = resolvedRecipe();
+        TrainingRecipe.LearningRate lr = r.learningRate();
+        return r.withLearningRate(lr.withInitial(Math.scalb(lr.initial(), -halvings)).withStepsPerEpoch(stepsPerEpoch));
+    }
+
+    /**
+     * The named recipe with this run's overrides: {@code learning-rate}, the schedule ({@code lr-schedule} over
+     * {@code epochs}, or the recipe's step decay with {@code lr-decay-factor}/{@code lr-decay-epochs}),
+     * {@code warmup-epochs}, {@code label-smoothing}, {@code gradient-clip}.
+     */
     public TrainingRecipe resolvedRecipe() {
         TrainingRecipe r = TrainingRecipe.of(recipe);
         TrainingRecipe.LearningRate lr = r.learningRate();
-        r = r.withLearningRate(new TrainingRecipe.LearningRate(or(learningRate, lr.initial()),
-                or(lrDecayFactor, lr.decayFactor()), or(lrDecayEpochs, lr.decayEveryEpochs())));
+        double initial = or(learningRate, lr.initial());
+        Decay decay = lrSchedule == null || lrSchedule.equals("step")
+                ? stepDecay(lr.decay())
+                : Decay.of(lrSchedule, epochs, 1, 1);
+        r = r.withLearningRate(new TrainingRecipe.LearningRate(initial, decay, or(warmupEpochs, lr.warmupEpochs())));
         if (labelSmoothing != null) {
             r = r.withLabelSmoothing(labelSmoothing);
         }
@@ -160,7 +193,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getBoolean("average-updater-state"), c.getString("storage-level"), c.getInt("prefetch"),
                     c.getLong("seed"), c.getBoolean("resume"), c.getInt("checkpoint-every"), c.getString("recipe"),
                     optional(c, "learning-rate", Config::getDouble), optional(c, "lr-decay-factor", Config::getDouble),
-                    optional(c, "lr-decay-epochs", Config::getInt), optional(c, "label-smoothing", Config::getDouble),
+                    optional(c, "lr-decay-epochs", Config::getInt), optional(c, "lr-schedule", Config::getString),
+                    optional(c, "warmup-epochs", Config::getDouble), optional(c, "label-smoothing", Config::getDouble),
                     optional(c, "gradient-clip", Config::getDouble), optional(c, "weight-decay", Config::getDouble),
                     optional(c, "batch-norm-decay", Config::getDouble), c.getDouble("ema-decay"),
                     c.getInt("validate-every-epochs"), aug, optional(c, "sampling-seed", Config::getLong),

@@ -38,6 +38,25 @@ class EnsembleMemberTest {
     }
 
     @Test
+    void distinctMemberInitGivesEachMemberItsOwnInitializationSeedAndKeepsTheSampling() {
+        EnsembleConfig shared = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o"));
+        EnsembleConfig distinct = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "member-init", "Distinct"));
+        List<EnsembleMember> a = EnsembleMember.plan(shared, BASE);
+        List<EnsembleMember> b = EnsembleMember.plan(distinct, BASE);
+        Set<Long> inits = new HashSet<>();
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).samplingSeed(), b.get(i).samplingSeed());
+            assertTrue(b.get(i).seed() >= 0);
+            inits.add(b.get(i).seed());
+            assertEquals(Long.toString(b.get(i).seed()),
+                    Long.toString(b.get(i).trainConfig(BASE, "/d", "/o/m", false).seed()));
+        }
+        assertEquals(7, inits.size());
+        assertEquals("--member-init must be shared or distinct, got 'random'", assertThrows(IllegalArgumentException.class,
+                () -> EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "member-init", "random"))).getMessage());
+    }
+
+    @Test
     void familiesAreAssignedRoundRobin() {
         EnsembleConfig e = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "members", "3",
                 "wide-members", "0", "families", "inception-v3, inception-resnet-v2"));
