@@ -47,7 +47,7 @@ public final class Evaluation {
 
     /** What a run computed, for callers and tests. */
     public record Result(Path report, List<ReportInput.ResultRow> table, Map<String, EvaluationResult> metrics,
-                         List<DistributedScorer.Prediction> predictions, String bestMember, long examples) {
+                         List<DistributedScorer.ScoredExample> predictions, String bestMember, long examples) {
     }
 
     public static Result run(SparkSession spark, EvaluateConfig cfg, PrintStream log) throws IOException {
@@ -160,10 +160,10 @@ public final class Evaluation {
         return new Result(finalReport, table, metrics, outcome.predictions(), best, outcome.examples());
     }
 
-    static String predictionsCsv(List<DistributedScorer.Prediction> preds, DatasetMetadata m) {
+    static String predictionsCsv(List<DistributedScorer.ScoredExample> preds, DatasetMetadata m) {
         CsvTable csv = new CsvTable("seq", "label", "label_name", "predicted", "predicted_name", "confidence", "correct",
                 "top5");
-        for (DistributedScorer.Prediction p : preds) {
+        for (DistributedScorer.ScoredExample p : preds) {
             StringBuilder top = new StringBuilder();
             for (int i = 0; i < p.top5().length; i++) {
                 top.append(i == 0 ? "" : " ").append(p.top5()[i]);

@@ -28,7 +28,7 @@ public final class DistributedScorer {
     }
 
     /** What one partition (or, merged, the whole dataset) produced. */
-    public record Outcome(Map<String, MetricsAccumulator> metrics, List<Prediction> predictions, List<Miss> misses,
+    public record Outcome(Map<String, MetricsAccumulator> metrics, List<ScoredExample> predictions, List<Miss> misses,
                           List<Example> samples, Map<String, Long> nanos, long examples) implements Serializable {
 
         Outcome merge(Outcome o) {
@@ -37,7 +37,7 @@ public final class DistributedScorer {
             o.metrics.forEach((k, v) -> m.merge(k, v, (a, b) -> a.merge(b)));
             Map<String, Long> n = new LinkedHashMap<>(nanos);
             o.nanos.forEach((k, v) -> n.merge(k, v, Long::sum));
-            List<Prediction> p = new ArrayList<>(predictions);
+            List<ScoredExample> p = new ArrayList<>(predictions);
             p.addAll(o.predictions);
             List<Miss> mi = new ArrayList<>(misses);
             mi.addAll(o.misses);
@@ -48,7 +48,7 @@ public final class DistributedScorer {
     }
 
     /** The ensemble's prediction for one example at the detail policy. */
-    public record Prediction(long seq, int label, int predicted, double confidence, int[] top5, double[] top5Probability)
+    public record ScoredExample(long seq, int label, int predicted, double confidence, int[] top5, double[] top5Probability)
             implements Serializable {
     }
 
@@ -87,8 +87,8 @@ public final class DistributedScorer {
             if (total == null || total.examples() == 0) {
                 throw new IllegalArgumentException("nothing to evaluate: the data has no examples");
             }
-            List<Prediction> preds = new ArrayList<>(total.predictions());
-            preds.sort(Comparator.comparingLong(Prediction::seq));
+            List<ScoredExample> preds = new ArrayList<>(total.predictions());
+            preds.sort(Comparator.comparingLong(ScoredExample::seq));
             List<Example> samples = new ArrayList<>(total.samples());
             samples.sort(Comparator.comparingLong(Example::seq));
             List<Miss> misses = new ArrayList<>(total.misses());
@@ -123,7 +123,7 @@ public final class DistributedScorer {
         }
         Map<String, MetricsAccumulator> metrics = new LinkedHashMap<>();
         int detail = s.policies().indexOf(s.detail());
-        List<Prediction> predictions = new ArrayList<>();
+        List<ScoredExample> predictions = new ArrayList<>();
         List<Miss> misses = new ArrayList<>();
         Map<Long, Integer> perPair = new LinkedHashMap<>();
         for (int p = 0; p < np; p++) {
@@ -147,7 +147,7 @@ public final class DistributedScorer {
                     for (int i = 0; i < top.length; i++) {
                         topP[i] = avg[top[i]];
                     }
-                    predictions.add(new Prediction(x.seq(), x.label(), pred, avg[pred], top, topP));
+                    predictions.add(new ScoredExample(x.seq(), x.label(), pred, avg[pred], top, topP));
                     if (pred != x.label()) {
                         long pair = (long) x.label() * s.numClasses() + pred;
                         if (perPair.merge(pair, 1, Integer::sum) <= s.missesPerPair()) {
