@@ -114,9 +114,13 @@ public final class YarnCluster implements AutoCloseable {
         }
     }
 
-    /** The executor JVMs of application {@code appId} running in this machine's containers now. */
+    /**
+     * The executor JVMs of application {@code appId} running in this machine's containers now (the JVMs only, not
+     * the {@code bash -c} of launch_container.sh that started them).
+     */
     public static List<ProcessHandle> executorProcesses(String appId) {
         return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .filter(p -> p.info().commandLine().map(c -> c.contains(EXECUTOR_CLASS) && c.contains(appId))
                         .orElse(false))
                 .toList();

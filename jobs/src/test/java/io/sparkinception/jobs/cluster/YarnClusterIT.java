@@ -32,16 +32,27 @@ import org.junit.jupiter.api.Timeout;
  * executors of 1 GB heap + {@code spark.executor.memoryOverhead=1g} (containers of 2 GB, the NodeManagers' memory
  * check on), JavaCPP's limits inside the container, one OpenMP thread in executors and the ApplicationMaster.
  *
- * <p>{@code preprocess} (GTSRB at 32 px) and then {@code train} (a tiny GoogLeNet, 2 workers, a few rounds) run with
+ * <p>{@code preprocess} (every 8th image of GTSRB, at 32 px) and then {@code train} (a tiny GoogLeNet, 2 workers, a few rounds) run with
  * their executors in YARN containers: while each job runs, its executor JVMs are found by their command line
  * ({@link YarnCluster#EXECUTOR_CLASS} and the application id) with working directories inside the NodeManagers'
  * directories; after it, the application finished SUCCEEDED and the NodeManagers' log dirs hold its containers.
- * The training ends with the same parameters, bit for bit ({@code params_sha256} of summary.json, and the mean
- * loss of every round), as the same command in {@code local[2]}: a round is a pure function of (broadcast state,
- * partition data, seed, round) whatever JVMs run its two partitions.
+ * Then the same training again, in which one executor JVM is killed with SIGKILL while it trains a partition of
+ * round 3: YARN reports the container's exit 137, the driver loses the executor and its task, a replacement
+ * executor runs in a new container, and the run ends with the same parameters, bit for bit ({@code params_sha256}
+ * of summary.json and the mean loss of every round), as the fault-free run on YARN.
+ *
+ * <p>Not compared with {@code local[2]}: the same command there ends with other bits (the first round's mean loss
+ * already differs in the 6th digit), so only runs on executors of the same kind are compared, as in
+ * {@link TrainClusterIT}.
+ *
+ * <p>Skipped (an assumption) unless the Spark jars used have spark-yarn of spark-core's version: the build's
+ * (jobs/spark-home) have none yet, see its pom; {@code -Dspark.inception.yarn.sparkHome=DIR} runs on a Spark
+ * distribution instead (the driver and the containers then use DIR/jars).
  */
 class YarnClusterIT {
-    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(8);
+    /** Every N-th image of GTSRB's Train.csv (491 of 3,921, every class): enough for a few rounds, quick to prepare. */
+    private static final int SUBSET_EVERY = 8;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final int ROUNDS = 4;
     /** The round whose completion the faulty run waits for; an executor is killed while it trains the next one. */
@@ -53,17 +64,16 @@ class YarnClusterIT {
 
     @Test
     @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
-    void preprocessAndTrainRunInYarnContainersAndTrainingMatchesLocalMode() throws Exception {
+    void preprocessAndTrainRunInYarnContainersAndAKilledContainerRecoversToTheSameBits() throws Exception {
         Path sparkHome = sparkHome();
         assumeSparkYarnMatchesSparkCore(sparkHome.resolve("jars"));
         Path work = SparkSubmitProcess.freshDir(SharedData.repoRoot().resolve("jobs/target/it/yarn-cluster"));
         Path data = work.resolve("data");
         Path yarnOut = work.resolve("out-yarn");
-        Path localOut = work.resolve("out-local");
         Path faultyOut = work.resolve("out-yarn-killed");
 
         try (YarnCluster yarn = YarnCluster.start("yarn-cluster-it", 2, 3072)) {
-            YarnRun pre = runOnYarn(yarn, work, sparkHome, "preprocess", preprocess(data), Fault.NONE);
+            YarnRun pre = runOnYarn(yarn, work, sparkHome, "preprocess", preprocess(subset(work), data), Fault.NONE);
             assertTrue(Files.isRegularFile(data.resolve(MetadataIO.FILE_NAME)), "preprocess wrote no metadata.json");
             assertExecutorsRanInContainers(yarn, pre);
 
@@ -75,13 +85,8 @@ class YarnClusterIT {
                     YarnClusterIT::killABusyExecutor);
             assertExecutorWasLostAndReplaced(yarn, faulty);
         }
-
-        SparkSubmitProcess.Result local = SparkSubmitProcess.builder(work, "train-local")
-                .args(localMode()).args(train(data, localOut)).run(JOB_TIMEOUT);
-        assertEquals(0, local.exitCode(), () -> "train in local[2] failed: " + local.describe());
-        String sha = assertSameParameters(localOut, yarnOut);
-        assertEquals(sha, assertSameParameters(localOut, faultyOut), "the run with a killed container");
-        System.out.printf("YarnClusterIT: local[2], YARN and YARN with a killed container: params_sha256 %s%n", sha);
+        String sha = assertSameParameters(yarnOut, faultyOut);
+        System.out.printf("YarnClusterIT: YARN fault-free and with a killed container: params_sha256 %s%n", sha);
     }
 
     /** What the test saw of one application on YARN. */
@@ -136,9 +141,13 @@ class YarnClusterIT {
         Killed k = run.killed().orElseThrow(() -> new AssertionError(run.name() + ": no executor was killed"));
         String stderr = run.result().stderr();
         String victimContainer = run.executorDirs().get(k.pid()).getFileName().toString();
-        assertTrue(stderr.contains("Lost executor "), run.name() + ": the driver logged no lost executor:\n" + stderr);
-        assertTrue(stderr.contains("ExecutorLostFailure"), run.name() + ": the driver lost no task with the executor"
-                + " (was it killed mid-task?):\n" + stderr);
+        List<String> driverLog = stderr.lines().toList();
+        assertTrue(driverLog.stream().anyMatch(l -> l.contains("Lost executor ") && l.contains(victimContainer)
+                        && l.contains("Exit status: 137")),
+                run.name() + ": the driver did not log the loss of " + victimContainer + " (exit 137):\n" + stderr);
+        assertTrue(driverLog.stream().anyMatch(l -> l.contains("Lost task ") && l.contains("ExecutorLostFailure")
+                        && l.contains(victimContainer)),
+                run.name() + ": the driver lost no task in " + victimContainer + " (was it killed mid-task?):\n" + stderr);
         List<Long> replacements = run.executorDirs().keySet().stream().filter(pid -> !k.runningBefore().contains(pid))
                 .toList();
         assertFalse(replacements.isEmpty(), run.name() + ": no replacement executor JVM ran after the kill; seen "
@@ -288,16 +297,22 @@ class YarnClusterIT {
         }
     }
 
-    private static List<String> localMode() {
-        return List.of("--master", "local[2]", "--driver-memory", "2g",
-                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1");
+    /** Every {@link #SUBSET_EVERY}-th row of GTSRB's Train.csv, written to {@code work/Train-subset.csv}. */
+    private static Path subset(Path work) throws IOException {
+        List<String> rows = Files.readAllLines(SharedData.data("gtsrb/Train.csv"));
+        List<String> subset = new ArrayList<>(List.of(rows.get(0)));
+        for (int i = 1; i < rows.size(); i += SUBSET_EVERY) {
+            subset.add(rows.get(i));
+        }
+        return Files.write(work.resolve("Train-subset.csv"), subset);
     }
 
-    /** preprocess: GTSRB Train.csv at 32 px, float16. */
-    private static List<String> preprocess(Path output) {
+    /** preprocess: a subset of GTSRB at 32 px, float16 (image paths relative to the shared GTSRB folder). */
+    private static List<String> preprocess(Path csv, Path output) {
         return List.of(SparkSubmitProcess.appJar().toString(), "preprocess",
                 "--format", "gtsrb",
-                "--input", SharedData.data("gtsrb/Train.csv").toString(),
+                "--input", csv.toString(),
+                "--images-root", SharedData.data("gtsrb").toString(),
                 "--class-names", SharedData.data("gtsrb/signnames.csv").toString(),
                 "--output", output.toString(),
                 "--image-size", "32",
@@ -305,7 +320,7 @@ class YarnClusterIT {
                 "--scale-by-std", "true");
     }
 
-    /** train: a tiny GoogLeNet, 2 workers (one per executor on YARN, one per core in local[2]), a few rounds. */
+    /** train: a tiny GoogLeNet, 2 workers (one per executor), a few rounds, a checkpoint every 2. */
     private static List<String> train(Path data, Path output) {
         return List.of(SparkSubmitProcess.appJar().toString(), "train",
                 "--data", data.toString(),
