@@ -286,7 +286,7 @@ class YarnClusterIT {
         Optional<String> yarnModule = jarVersion(jars, "spark-yarn_2.13-");
         assumeTrue(yarnModule.isPresent() && yarnModule.equals(core), "no spark-yarn of spark-core's version ("
                 + core.orElse("none") + ") in " + jars + " (spark-yarn: " + yarnModule.orElse("none")
-                + "); see the spark.yarn.version comment in jobs/spark-home/pom.xml, or run with -D"
+                + "); see the spark-yarn comment in jobs/spark-home/pom.xml, or run with -D"
                 + SPARK_HOME_PROPERTY + "=DIR on a Spark distribution that has both");
     }
 
