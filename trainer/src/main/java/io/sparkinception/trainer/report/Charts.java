@@ -190,7 +190,7 @@ public final class Charts {
         return Optional.of(BitmapEncoder.getBufferedImage(chart));
     }
 
-    /** The members × crops table: top-1 error against cost (forward passes per image, log scale), one line per member count. */
+    /** The members × crops table: top-1 error against cost (forward passes per image, on a log scale when they span more than a decade), one line per member count. */
     public static Optional<BufferedImage> results(List<ResultLine> lines) {
         Map<Integer, List<ResultLine>> byMembers = new TreeMap<>();
         for (ResultLine r : lines) {
@@ -202,16 +202,22 @@ public final class Charts {
             return Optional.empty();
         }
         XYChart chart = new XYChartBuilder().width(640).height(480).title("Top-1 error against cost")
-                .xAxisTitle("forward passes per image (log scale)").yAxisTitle("top-1 error (%)").build();
+                .xAxisTitle("forward passes per image").yAxisTitle("top-1 error (%)").build();
         // The legend goes below the plot: inside it covered the 1-crop points of the larger ensembles.
-        chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideS)
+        // A log axis only when costs span more than a decade: XChart labels only the powers of 10 on it, so the
+        // 3-member or 10-crop points of a small table would stand at unlabelled positions.
+        double[] range = lines.stream().filter(r -> r.cost() > 0).mapToDouble(ResultLine::cost).sorted().toArray();
+        boolean log = range.length > 0 && range[range.length - 1] / range[0] > 10;
+        chart.setXAxisTitle(log ? "forward passes per image (log scale)" : "forward passes per image");
+        chart.getStyler().setXAxisLogarithmic(log).setLegendPosition(Styler.LegendPosition.OutsideS)
                 .setLegendLayout(Styler.LegendLayout.Vertical).setAntiAlias(true);
         chart.getStyler().setXAxisDecimalPattern("0.#").setYAxisDecimalPattern("0.#");
         chart.getStyler().setMarkerSize(9);
         byMembers.forEach((members, list) -> {
             list.sort(Comparator.comparingDouble(ResultLine::cost));
             String crops = String.join(", ", list.stream().map(r -> Integer.toString(r.crops())).toList());
-            chart.addSeries(members + (members == 1 ? " member" : " members") + " (" + crops + " crops)",
+            String cropWord = list.size() == 1 && list.get(0).crops() == 1 ? " crop)" : " crops)";
+            chart.addSeries(members + (members == 1 ? " member" : " members") + " (" + crops + cropWord,
                     list.stream().map(ResultLine::cost).toList(),
                     list.stream().map(r -> 100 * r.top1Error()).toList()).setMarker(SeriesMarkers.CIRCLE);
         });
