@@ -1,5 +1,6 @@
 package io.sparkinception.jobs.cluster;
 
+import io.sparkinception.common.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -235,8 +236,8 @@ class YarnClusterIT {
 
     /** The same parameters and round losses, bit for bit; returns the params_sha256. */
     private static String assertSameParameters(Path expectedOut, Path actualOut) throws IOException {
-        JsonNode a = MetadataIO.mapper().readTree(expectedOut.resolve("summary.json").toFile());
-        JsonNode b = MetadataIO.mapper().readTree(actualOut.resolve("summary.json").toFile());
+        JsonNode a = Json.mapper().readTree(expectedOut.resolve("summary.json").toFile());
+        JsonNode b = Json.mapper().readTree(actualOut.resolve("summary.json").toFile());
         assertEquals(ROUNDS, a.get("rounds").asLong(), "the reference run did not run " + ROUNDS + " rounds: " + a);
         assertEquals(a.get("rounds"), b.get("rounds"), "rounds differ");
         assertEquals(a.get("examples_seen"), b.get("examples_seen"), "examples_seen differs");
@@ -335,7 +336,7 @@ class YarnClusterIT {
     private static List<String> roundLosses(Path output) throws IOException {
         List<String> losses = new ArrayList<>();
         for (String line : Files.readAllLines(output.resolve("metrics.jsonl"))) {
-            JsonNode m = MetadataIO.mapper().readTree(line);
+            JsonNode m = Json.mapper().readTree(line);
             if (m.path("type").asText().equals("round")) {
                 losses.add(m.path("round").asText() + ":" + m.path("loss").asText());
             }
