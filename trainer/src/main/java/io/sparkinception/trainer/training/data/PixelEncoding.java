@@ -7,12 +7,9 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 
 /**
- * The bytes of one stored CHW tensor as the shards hold them ({@link PixelStorage}) and their decoding to the
- * normalized floats the network reads. The decoding is bit for bit the shard reader's
- * ({@code ShardSchema.pixels}): uint8 is {@code (v - mean[c]) / scale[c]} in float, float16 is
- * {@link PixelStorage#halfToFloat}, float32 is the stored value.
- *
- * <p>A small decoder of the trainer's data path; to be merged with preprocessing's shared pixel codec.
+ * The bytes of one stored CHW tensor as the compact copy holds them: the shards' {@link PixelStorage}, with float32
+ * as little-endian bytes. Decoding is preprocessing's {@link io.sparkinception.preprocessing.PixelCodec}
+ * ({@link PixelLayout#decode}).
  */
 public enum PixelEncoding {
     UINT8(1), FLOAT16(2), FLOAT32(4);
@@ -48,38 +45,25 @@ public enum PixelEncoding {
         return b.array();
     }
 
+    /** The storage this encoding holds. */
+    public PixelStorage storage() {
+        return switch (this) {
+            case UINT8 -> PixelStorage.UINT8;
+            case FLOAT16 -> PixelStorage.FLOAT16;
+            case FLOAT32 -> PixelStorage.FLOAT32;
+        };
+    }
+
     /**
-     * The normalized CHW floats of {@code values} stored values starting at {@code offset} of {@code src}.
-     *
-     * @param mean  per-channel mean (subtracted from uint8 values; float storages hold normalized values)
-     * @param scale per-channel divisor
+     * The stored bytes as the shard column's value: {@code byte[]} for uint8 and float16, {@code float[]} for
+     * float32 (held as little-endian bytes in the compact copy).
      */
-    public float[] decode(byte[] src, int offset, int values, int channels, float[] mean, float[] scale) {
-        float[] out = new float[values];
-        switch (this) {
-            case UINT8 -> {
-                int plane = values / channels;
-                for (int c = 0; c < channels; c++) {
-                    float m = mean[c];
-                    float s = scale[c];
-                    for (int i = c * plane, end = i + plane; i < end; i++) {
-                        out[i] = ((float) (src[offset + i] & 0xff) - m) / s;
-                    }
-                }
-            }
-            case FLOAT16 -> {
-                ByteBuffer b = ByteBuffer.wrap(src, offset, values * 2).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < values; i++) {
-                    out[i] = PixelStorage.halfToFloat(b.getShort());
-                }
-            }
-            case FLOAT32 -> {
-                ByteBuffer b = ByteBuffer.wrap(src, offset, values * 4).order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < values; i++) {
-                    out[i] = b.getFloat();
-                }
-            }
+    public Object columnValue(byte[] stored) {
+        if (this != FLOAT32) {
+            return stored;
         }
+        float[] out = new float[stored.length / 4];
+        ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         return out;
     }
 }

@@ -1,6 +1,8 @@
 package io.sparkinception.trainer.training.data;
 
+import io.sparkinception.preprocessing.PixelCodec;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * How one stored example decodes: its encoding, shape and the per-channel normalization of the dataset.
@@ -30,8 +32,13 @@ public record PixelLayout(PixelEncoding encoding, int channels, int size, float[
         return values() * encoding.bytesPerValue();
     }
 
-    /** The normalized CHW floats of one example stored at {@code offset} of {@code src}. */
+    /**
+     * The normalized CHW floats of one example stored at {@code offset} of {@code src}, decoded by the shards'
+     * {@link PixelCodec}, so they equal what a shard reader returns bit for bit.
+     */
     public float[] decode(byte[] src, int offset) {
-        return encoding.decode(src, offset, values(), channels, mean, scale);
+        int n = bytesPerExample();
+        byte[] stored = offset == 0 && src.length == n ? src : Arrays.copyOfRange(src, offset, offset + n);
+        return new PixelCodec(encoding.storage(), channels, mean, scale).decode(encoding.columnValue(stored));
     }
 }
