@@ -35,11 +35,17 @@ final class TrainJob implements Command {
         SparkSession spark = Sessions.create(name());
         try {
             DistributedTrainer.Summary s = DistributedTrainer.run(spark, config, out);
-            out.printf("wrote %s: model.zip, inference-model.zip%s, metrics.jsonl, summary.json (val top-1 %.4f)%n",
-                    config.output(), config.emaDecay() > 0 ? ", ema-model.zip" : "", s.valTop1());
+            out.printf("wrote %s: model.zip, inference-model.zip%s, metrics.jsonl, summary.json (%s)%n",
+                    config.output(), config.emaDecay() > 0 ? ", ema-model.zip" : "", scores(s));
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /** The final scores for the closing line: the val split's, eval-data's, or that there was none. */
+    static String scores(DistributedTrainer.Summary s) {
+        String val = Double.isNaN(s.valTop1()) ? "no val split" : String.format("val top-1 %.4f", s.valTop1());
+        return s.testExamples() > 0 ? val + String.format(", eval-data top-1 %.4f", s.testTop1()) : val;
     }
 }
