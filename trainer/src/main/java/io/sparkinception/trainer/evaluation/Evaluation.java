@@ -105,8 +105,8 @@ public final class Evaluation {
         JavaRDD<Example> examples = TrainingData.load(spark, dataDir + "/" + split, data.spec(), workers,
                 StorageLevel.MEMORY_AND_DISK_SER());
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
-        ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), cfg.batchSize(), 0, cfg.reduction(),
-                cfg.mirrorCrops());
+        ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), models.inputSize(), cfg.batchSize(),
+                0, cfg.reduction(), cfg.mirrorCrops());
         DistributedScorer.Plan settings = new DistributedScorer.Plan(names, cfg.crops(), cfg.detailPolicy(),
                 trained.classes().size(), scorer, ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.kernels());
         int passes = cfg.crops().stream().mapToInt(scorer::forwardPasses).sum();

@@ -51,6 +51,23 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         public double width() {
             return summary.width();
         }
+
+        /**
+         * The side of the member's network input: the {@code input_size} its training recorded in summary.json
+         * (the stored image size for runs older than that key).
+         */
+        public int inputSize() {
+            return summary.inputSize();
+        }
+    }
+
+    /**
+     * The network input side every member shares (checked by {@link #load}); smaller than the stored examples'
+     * {@code metadata.spec().imageSize()} when the members were trained with {@code input-size}, and the crop
+     * policies then use the stored context.
+     */
+    public int inputSize() {
+        return members.get(0).inputSize();
     }
 
     /**
@@ -122,6 +139,11 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
                         + " class list than " + names.get(0) + "; members of one evaluation must share them");
             }
             DistributedTrainer.Summary summary = RunRecords.readSummary(files, d);
+            if (!out.isEmpty() && summary.inputSize() != out.get(0).inputSize()) {
+                throw new IllegalArgumentException("member " + names.get(i) + " was trained at input size "
+                        + summary.inputSize() + " px, " + names.get(0) + " at " + out.get(0).inputSize()
+                        + " px; members of one evaluation must share it");
+            }
             String file = d + "/" + weights.file;
             byte[] model = files.readBytes(file);
             // Checked once here, on the driver, before any Spark job: a broken or tampered file fails with its path.

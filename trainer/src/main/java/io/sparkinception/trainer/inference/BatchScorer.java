@@ -55,7 +55,7 @@ public final class BatchScorer {
 
     /** One member's crop-combined probabilities of every example: {@code [example][class]}. */
     public static double[][] member(ComputationGraph g, List<float[]> chw, CropPolicy policy, ScorerSettings s) {
-        int per = s.channels() * s.size() * s.size();
+        int per = s.channels() * s.inputSize() * s.inputSize();
         float[] buffer = new float[s.batchSize() * per];
         int[] owner = new int[s.batchSize()];
         int filled = 0;
@@ -89,9 +89,9 @@ public final class BatchScorer {
     /** One forward pass of the first {@code count} crops of the buffer; each output row goes to its example. */
     private static void forward(ComputationGraph g, float[] buffer, int count, int[] owner, List<List<double[]>> outputs,
                                 ScorerSettings s) {
-        int per = s.channels() * s.size() * s.size();
+        int per = s.channels() * s.inputSize() * s.inputSize();
         float[] f = count * per == buffer.length ? buffer : Arrays.copyOf(buffer, count * per);
-        INDArray in = Nd4j.create(f, new long[] {count, s.channels(), s.size(), s.size()});
+        INDArray in = Nd4j.create(f, new long[] {count, s.channels(), s.inputSize(), s.inputSize()});
         INDArray o = g.output(false, in)[s.output()];
         int classes = (int) o.size(1);
         float[] flat = o.dup().data().asFloat();

@@ -31,14 +31,21 @@ import java.util.Map;
  * Resizing is bilinear ({@link Interpolation#BILINEAR}); mirroring flips the final S x S crop horizontally.
  * At very small S two windows of one square can coincide (e.g. S = 8: L = 9, the center window is the top-left
  * one); they are still returned separately, so the forward-pass count depends only on the image's shape.
+ *
+ * <p><b>Stored context.</b> When the examples were stored larger (T) than the network's input ({@code S < T}; train's
+ * {@code input-size}), the stored T x T image plays the role of the paper's image with shorter side 256, as it did
+ * for the paper's crops: {@code 1} is the center S x S window at native scale (offset {@code floor((T-S)/2)}, no
+ * resize), {@code 10} the four corner windows and the center window of the stored image at native scale (and their
+ * mirrors), and {@code 144} takes shorter sides {@code round(T * s / 256)} for s in 256 ... 352 (the first is the
+ * stored image itself). With T = S the policies are the ones above, exactly.
  */
 public enum CropPolicy {
     /** One crop: the center square at the input size (for stored images: the stored image). */
-    CENTER("1", 1, new int[] {CropPolicy.REFERENCE_INPUT}, false, false, false),
+    CENTER("1", 1, new int[] {CropPolicy.REFERENCE_INPUT}, new int[] {CropPolicy.TEN_CROP_SCALE}, false, false, false),
     /** Ten crops: four corners and center of the center square at the 256 scale, and their mirrors. */
-    TEN("10", 10, new int[] {CropPolicy.TEN_CROP_SCALE}, false, false, true),
+    TEN("10", 10, new int[] {CropPolicy.TEN_CROP_SCALE}, new int[] {CropPolicy.TEN_CROP_SCALE}, false, false, true),
     /** The paper's 144 crops: 4 scales x 3 squares x (4 corners + center + whole square) x mirror. */
-    FULL("144", 144, new int[] {256, 288, 320, 352}, true, true, true);
+    FULL("144", 144, new int[] {256, 288, 320, 352}, new int[] {256, 288, 320, 352}, true, true, true);
 
     /** The paper's network input size: the scales below are relative to it. */
     public static final int REFERENCE_INPUT = 224;
@@ -48,15 +55,18 @@ public enum CropPolicy {
     private final String id;
     private final int nominalCrops;
     private final int[] scales;
+    /** The paper's scales when the stored image is larger than the input: relative to the stored side as 256. */
+    private final int[] contextScales;
     private final boolean threeSquares;
     private final boolean wholeSquare;
     private final boolean cornersAndMirrors;
 
-    CropPolicy(String id, int nominalCrops, int[] scales, boolean threeSquares, boolean wholeSquare,
+    CropPolicy(String id, int nominalCrops, int[] scales, int[] contextScales, boolean threeSquares, boolean wholeSquare,
                boolean cornersAndMirrors) {
         this.id = id;
         this.nominalCrops = nominalCrops;
         this.scales = scales;
+        this.contextScales = contextScales;
         this.threeSquares = threeSquares;
         this.wholeSquare = wholeSquare;
         this.cornersAndMirrors = cornersAndMirrors;
@@ -75,9 +85,30 @@ public enum CropPolicy {
     /** The paper's scales for input size S: {@code round(S * scale / 224)}, the shorter side of each resized image. */
     public int[] scaleSides(int inputSize) {
         requirePositive(inputSize, "input size");
-        int[] sides = new int[scales.length];
-        for (int i = 0; i < scales.length; i++) {
-            sides[i] = (int) Math.round(inputSize * (double) scales[i] / REFERENCE_INPUT);
+        return sides(scales, inputSize, REFERENCE_INPUT);
+    }
+
+    /**
+     * The shorter side of each resized image for examples stored at T = {@code storedSize} and a network input of
+     * S = {@code inputSize}: {@link #scaleSides(int)} when T = S; with stored context (T > S),
+     * {@code round(T * scale / 256)} (the stored image is the paper's 256 image; the 1-crop policy's scale is 256).
+     *
+     * @throws IllegalArgumentException when the input is larger than the stored image
+     */
+    public int[] scaleSides(int storedSize, int inputSize) {
+        requirePositive(storedSize, "stored size");
+        requirePositive(inputSize, "input size");
+        if (inputSize > storedSize) {
+            throw new IllegalArgumentException("input size " + inputSize + " is larger than the stored images ("
+                    + storedSize + " px)");
+        }
+        return storedSize == inputSize ? scaleSides(inputSize) : sides(contextScales, storedSize, TEN_CROP_SCALE);
+    }
+
+    private static int[] sides(int[] paperScales, int size, int reference) {
+        int[] sides = new int[paperScales.length];
+        for (int i = 0; i < paperScales.length; i++) {
+            sides[i] = (int) Math.round(size * (double) paperScales[i] / reference);
         }
         return sides;
     }
@@ -102,11 +133,18 @@ public enum CropPolicy {
      * (corners, center, whole), unmirrored before mirrored. Their weights sum to {@link #nominalCrops()}.
      */
     public List<CropWindow> windows(int width, int height, int inputSize) {
+        return windows(width, height, inputSize, inputSize);
+    }
+
+    /**
+     * {@link #windows(int, int, int)} for an image whose shorter side stands for the stored size T =
+     * {@code storedSize} and a network input of S = {@code inputSize}, at most T ({@link #scaleSides(int, int)}).
+     */
+    public List<CropWindow> windows(int width, int height, int storedSize, int inputSize) {
         requirePositive(width, "image width");
         requirePositive(height, "image height");
-        requirePositive(inputSize, "input size");
         List<CropWindow> out = new ArrayList<>();
-        for (int side : scaleSides(inputSize)) {
+        for (int side : scaleSides(storedSize, inputSize)) {
             boolean landscape = width >= height;
             int shorter = Math.min(width, height);
             int longer = Math.max(width, height);
@@ -170,9 +208,19 @@ public enum CropPolicy {
         return windows(width, height, inputSize).size();
     }
 
+    /** {@link #forwardPasses(int, int, int)} with stored context ({@link #windows(int, int, int, int)}). */
+    public int forwardPasses(int width, int height, int storedSize, int inputSize) {
+        return windows(width, height, storedSize, inputSize).size();
+    }
+
     /** The crops of an image (any size, HWC), each {@code channels x inputSize x inputSize} CHW. */
     public List<Crop> crops(FloatImage image, int inputSize) {
-        List<CropWindow> windows = windows(image.width(), image.height(), inputSize);
+        return crops(image, inputSize, inputSize);
+    }
+
+    /** {@link #crops(FloatImage, int)} with stored context ({@link #windows(int, int, int, int)}). */
+    public List<Crop> crops(FloatImage image, int storedSize, int inputSize) {
+        List<CropWindow> windows = windows(image.width(), image.height(), storedSize, inputSize);
         Map<Integer, FloatImage> resized = new HashMap<>();
         List<Crop> out = new ArrayList<>(windows.size());
         for (CropWindow w : windows) {
@@ -190,13 +238,21 @@ public enum CropPolicy {
 
     /** The crops of a stored example: a CHW {@code channels x inputSize x inputSize} array, as in the shards. */
     public List<Crop> cropsOfStored(float[] chw, int channels, int inputSize) {
+        return cropsOfStored(chw, channels, inputSize, inputSize);
+    }
+
+    /**
+     * The crops of a stored example of {@code channels x storedSize x storedSize} (CHW) for a network input of
+     * {@code inputSize}, at most {@code storedSize}: with stored context when the input is smaller.
+     */
+    public List<Crop> cropsOfStored(float[] chw, int channels, int storedSize, int inputSize) {
         requirePositive(channels, "channels");
-        requirePositive(inputSize, "input size");
-        if (chw.length != channels * inputSize * inputSize) {
+        requirePositive(storedSize, "stored size");
+        if (chw.length != channels * storedSize * storedSize) {
             throw new IllegalArgumentException("stored example has " + chw.length + " values, expected "
-                    + channels + "x" + inputSize + "x" + inputSize + " = " + channels * inputSize * inputSize);
+                    + channels + "x" + storedSize + "x" + storedSize + " = " + channels * storedSize * storedSize);
         }
-        return crops(FloatImage.fromChw(inputSize, inputSize, channels, chw), inputSize);
+        return crops(FloatImage.fromChw(storedSize, storedSize, channels, chw), storedSize, inputSize);
     }
 
     /** The {@code size x size} window at (x, y) of an HWC image, as a CHW array. */

@@ -28,7 +28,7 @@ import java.util.NoSuchElementException;
  * Outcomes come back in input order, one per item.
  */
 final class PartitionPredictor implements Serializable {
-    /** The one crop policy of predict: the prepared (stored-size) crop itself. */
+    /** The one crop policy of predict: the prepared (stored-size) crop, or its center window of the input size. */
     static final CropPolicy POLICY = CropPolicy.CENTER;
     static final int TOP = 5;
 
@@ -41,7 +41,8 @@ final class PartitionPredictor implements Serializable {
         this.preparer = preparer;
         this.images = images;
         this.settings = settings;
-        this.scorer = ScorerSettings.storedCrop(preparer.channels(), preparer.size(), settings.batchSize());
+        this.scorer = ScorerSettings.storedCrop(preparer.channels(), preparer.size(), settings.inputSize(preparer.size()),
+                settings.batchSize());
     }
 
     Iterator<PredictOutcome> predict(Iterator<PredictItem.ImageTask> tasks, List<byte[]> models, HadoopFiles files) {

@@ -7,12 +7,17 @@ import java.util.List;
 
 /**
  * What a predict partition needs to score (plain values): the members' {@link NetworkCache#key}s, in the order of
- * the broadcast models, the crops per forward pass and the kernels to restore the members with.
+ * the broadcast models, the crops per forward pass, the kernels to restore the members with and the side of the
+ * members' network input (0: the stored crop size of the spec; smaller: the center window of the stored crop).
  */
-public record PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels) implements Serializable {
+public record PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels, int inputSize)
+        implements Serializable {
 
     public PredictSettings {
         memberKeys = List.copyOf(memberKeys);
+        if (inputSize < 0) {
+            throw new IllegalArgumentException("input size must be >= 0 (0: the stored size), got " + inputSize);
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -21,9 +26,19 @@ public record PredictSettings(List<String> memberKeys, int batchSize, Kernels ke
         }
     }
 
-    /** The settings of these serialized members (their keys computed here, on the driver). */
-    public static PredictSettings of(List<byte[]> models, int batchSize, Kernels kernels) {
-        return new PredictSettings(models.stream().map(NetworkCache::key).toList(), batchSize, kernels);
+    /** Settings of members whose input is the stored crop size. */
+    public PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels) {
+        this(memberKeys, batchSize, kernels, 0);
+    }
+
+    /** The settings of these serialized members (their keys computed here, on the driver) of that input size. */
+    public static PredictSettings of(List<byte[]> models, int batchSize, Kernels kernels, int inputSize) {
+        return new PredictSettings(models.stream().map(NetworkCache::key).toList(), batchSize, kernels, inputSize);
+    }
+
+    /** The network input side for crops of {@code storedSize}. */
+    int inputSize(int storedSize) {
+        return inputSize == 0 ? storedSize : inputSize;
     }
 
     /** Crops prepared before a scoring pass: bounds the memory of a partition whatever its size. */

@@ -77,9 +77,11 @@ public final class Prediction {
         DatasetMetadata.Spec spec = models.metadata().spec();
         List<ClassInfo> classes = models.metadata().classes();
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
-        log.printf(Locale.ROOT, "predict: %d model(s) from %s (%s weights), %d classes, input %d px (margin %.2f%s, %s)%n",
+        log.printf(Locale.ROOT, "predict: %d model(s) from %s (%s weights), %d classes, input %d px%s (margin %.2f%s, %s)%n",
                 names.size(), models.root(), cfg.weights().name().toLowerCase(Locale.ROOT), classes.size(),
-                spec.imageSize(), spec.margin(), spec.square() ? ", square" : "", spec.interpolation());
+                spec.imageSize(), models.inputSize() == spec.imageSize() ? ""
+                        : ", scored on its center " + models.inputSize() + " px window",
+                spec.margin(), spec.square() ? ", square" : "", spec.interpolation());
 
         SourceSpec source = cfg.annotated() ? new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
                 cfg.imagesRoot(), "", null, true) : null;
@@ -112,7 +114,7 @@ public final class Prediction {
         PredictTable table = new PredictTable(classes, plan.annotated());
         List<byte[]> memberModels = models.members().stream().map(ModelSet.Member::model).toList();
         PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images,
-                PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels()));
+                PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels(), models.inputSize()));
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
         Broadcast<List<byte[]>> bc = jsc.broadcast(memberModels);

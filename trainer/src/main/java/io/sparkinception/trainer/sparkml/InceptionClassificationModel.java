@@ -255,7 +255,8 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         Broadcast<byte[]> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext()).broadcast(network);
-        return df.mapPartitions(new PartitionScorer(bc, NetworkCache.key(network), metadata.spec(), getBatchSize(), getKernels()),
+        return df.mapPartitions(new PartitionScorer(bc, NetworkCache.key(network), metadata.spec(), summary.inputSize(),
+                        getBatchSize(), getKernels()),
                 Encoders.row(out));
     }
 

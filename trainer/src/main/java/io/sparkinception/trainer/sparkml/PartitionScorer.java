@@ -34,12 +34,14 @@ final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     private final ScorerSettings scorer;
     private final Kernels kernels;
 
-    PartitionScorer(Broadcast<byte[]> model, String key, DatasetMetadata.Spec spec, int batchSize, Kernels kernels) {
+    /** @param inputSize the side of the network's input (the trainer's summary): the center window when smaller */
+    PartitionScorer(Broadcast<byte[]> model, String key, DatasetMetadata.Spec spec, int inputSize, int batchSize,
+                    Kernels kernels) {
         this.kernels = kernels;
         this.model = model;
         this.key = key;
         this.spec = spec;
-        this.scorer = ScorerSettings.storedCrop(spec.channels(), spec.imageSize(), batchSize);
+        this.scorer = ScorerSettings.storedCrop(spec.channels(), spec.imageSize(), inputSize, batchSize);
     }
 
     @Override

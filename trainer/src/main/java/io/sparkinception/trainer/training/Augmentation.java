@@ -4,8 +4,10 @@ import java.io.Serializable;
 
 /**
  * Training-time sampling (GoogLeNet paper, section 6): a random crop covering {@code minArea}..{@code maxArea}
- * of the stored image with aspect ratio in [{@code minAspect}, {@code maxAspect}], resized back to the input
- * size with a random interpolation; an optional horizontal mirror (off where mirroring changes the class, e.g.
+ * of the stored image with aspect ratio in [{@code minAspect}, {@code maxAspect}], resized to the network's input
+ * size with a random interpolation (when train's {@code input-size} is smaller than the stored image and random
+ * crops are off, a random window of the input size at native scale instead, as the paper's crops inside a larger
+ * image); an optional horizontal mirror (off where mirroring changes the class, e.g.
  * traffic signs); photometric distortions of brightness, contrast and saturation (each a random factor in
  * [1 - x, 1 + x]). {@link #NONE} leaves examples untouched.
  */

@@ -23,7 +23,24 @@ public final class Augmenter {
      */
     public static float[] apply(float[] chw, int channels, int size, float[] mean, float[] scale, Augmentation a,
                                 SplittableRandom rnd) {
-        if (a.isNone()) {
+        return apply(chw, channels, size, size, mean, scale, a, rnd);
+    }
+
+    /**
+     * The training input of a stored example of side {@code size} for a network input of side {@code inputSize}
+     * ({@code <= size}): the random crop (area and aspect relative to the stored image) resized to the input size,
+     * or, without random crops and a smaller input, a random window of the input size at native scale; then the
+     * mirror and the photometric distortions. With {@code inputSize == size} exactly {@link #apply(float[], int, int,
+     * float[], float[], Augmentation, SplittableRandom)} of old, draw for draw.
+     *
+     * @return {@code channels x inputSize x inputSize} CHW pixels ({@code chw} itself when nothing changes)
+     */
+    public static float[] apply(float[] chw, int channels, int size, int inputSize, float[] mean, float[] scale,
+                                Augmentation a, SplittableRandom rnd) {
+        if (inputSize < 1 || inputSize > size) {
+            throw new IllegalArgumentException("input size must be in 1.." + size + ", got " + inputSize);
+        }
+        if (a.isNone() && inputSize == size) {
             return chw;
         }
         FloatImage img = FloatImage.fromChw(size, size, channels, chw);
@@ -31,7 +48,9 @@ public final class Augmenter {
             Box region = randomCrop(size, size, a, rnd);
             Interpolation interp = a.randomInterpolation() ? RANDOM_INTERPOLATIONS[rnd.nextInt(RANDOM_INTERPOLATIONS.length)]
                     : Interpolation.BILINEAR;
-            img = Resize.resize(CropGeometry.crop(img, region), size, size, interp);
+            img = Resize.resize(CropGeometry.crop(img, region), inputSize, inputSize, interp);
+        } else if (inputSize < size) {
+            img = CropGeometry.crop(img, randomWindow(size, inputSize, rnd));
         }
         if (a.mirror() && rnd.nextBoolean()) {
             img = CropGeometry.mirror(img);
@@ -59,6 +78,13 @@ public final class Augmenter {
             }
         }
         return new Box(0, 0, width - 1, height - 1);
+    }
+
+    /** A {@code window x window} region at a uniformly random position of a {@code size x size} image. */
+    public static Box randomWindow(int size, int window, SplittableRandom rnd) {
+        int x = rnd.nextInt(size - window + 1);
+        int y = rnd.nextInt(size - window + 1);
+        return new Box(x, y, x + window - 1, y + window - 1);
     }
 
     /** Brightness, contrast and saturation in 0-255 space, in a random order as in the paper's distortions. */

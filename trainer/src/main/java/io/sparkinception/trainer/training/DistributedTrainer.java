@@ -48,9 +48,14 @@ public final class DistributedTrainer {
     public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
                           double wallSeconds, String paramsSha256, long params, int workers, int batchSizePerWorker,
-                          int averagingFrequency, long seed, int imageSize, int numClasses, long samplingSeed,
+                          int averagingFrequency, long seed, int imageSize, int inputSize, int numClasses,
+                          long samplingSeed,
                           double testTop1, double testTop5, double testLoss, long testExamples,
                           int divergenceSkips, double learningRateScale, KernelReport kernels) {
+        public Summary {
+            // summary.json files written before input-size existed: the network's input was the stored size.
+            inputSize = inputSize > 0 ? inputSize : imageSize;
+        }
     }
 
     /** The model of a run: its zoo spec and configured graph. */
@@ -65,7 +70,7 @@ public final class DistributedTrainer {
     static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
         TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch);
         ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
-                .withInputSize(metadata.spec().imageSize())
+                .withInputSize(cfg.effectiveInputSize(metadata.spec().imageSize()))
                 .withInputChannels(metadata.spec().channels())
                 .withWidth(cfg.width(), cfg.minFilters())
                 .withAuxHeads(cfg.auxHeads())
@@ -149,10 +154,11 @@ public final class DistributedTrainer {
                 cfg.maxRounds());
         ZooGraph zoo = model(cfg, metadata, 0, (int) plan.stepsPerEpoch());
         String json = zoo.configuration().toJson();
-        ValidationListener.Sets sets = new ValidationListener.Sets(jsc, val, eval, json, cfg.kernels(), spec.channels(),
-                spec.imageSize());
+        int inputSize = cfg.effectiveInputSize(spec.imageSize());
+        ValidationListener.Sets sets = new ValidationListener.Sets(jsc, val, eval, json, cfg.kernels(),
+                Validator.settings(ZooGraph.MAIN_OUTPUT, spec.channels(), spec.imageSize(), inputSize, Validator.BATCH_SIZE));
         WorkerSettings ws = new WorkerSettings(json, cfg.batchSizePerWorker(), cfg.averagingFrequency(),
-                cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(), spec.channels(),
+                cfg.effectiveSamplingSeed(), metadata.classes().size(), spec.imageSize(), inputSize, spec.channels(),
                 spec.meanFloats(), spec.scale(), cfg.augmentation(), cfg.prefetch(), cfg.kernels());
         return new Inputs(jsc, files, out, metadata, zoo, workers, largest, plan, ws, train, sets,
                 UUID.randomUUID().toString());
@@ -266,7 +272,8 @@ public final class DistributedTrainer {
                 score(v.lastVal(), EvalCounts::top5Accuracy), score(v.lastVal(), EvalCounts::meanLoss),
                 score(v.emaVal(), EvalCounts::top1Accuracy), wall, sha256(params), params.length, in.workers(),
                 cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.seed(), in.metadata().spec().imageSize(),
-                in.metadata().classes().size(), cfg.effectiveSamplingSeed(), score(v.lastTest(), EvalCounts::top1Accuracy),
+                in.workerSettings().inputSize(), in.metadata().classes().size(), cfg.effectiveSamplingSeed(),
+                score(v.lastTest(), EvalCounts::top1Accuracy),
                 score(v.lastTest(), EvalCounts::top5Accuracy), score(v.lastTest(), EvalCounts::meanLoss),
                 v.lastTest() == null ? 0 : v.lastTest().examples(), ls.guard().halvings(), ls.guard().learningRateScale(),
                 kernels);
@@ -280,10 +287,8 @@ public final class DistributedTrainer {
     /** The driver role for a number of learning-rate halvings (the workers' graph carries the rate). */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
                                                    DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
-        WorkerSettings current = halvings == 0 ? ws : new WorkerSettings(
-                model(cfg, metadata, halvings, stepsPerEpoch).configuration().toJson(),
-                ws.batchSize(), ws.averagingFrequency(), ws.seed(), ws.numClasses(), ws.imageSize(), ws.channels(), ws.mean(),
-                ws.scale(), ws.augmentation(), ws.prefetch(), ws.kernels());
+        WorkerSettings current = halvings == 0 ? ws
+                : ws.withGraphJson(model(cfg, metadata, halvings, stepsPerEpoch).configuration().toJson());
         return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),
                 cfg.averageUpdaterState());
     }

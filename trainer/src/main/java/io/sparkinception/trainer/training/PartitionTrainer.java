@@ -48,7 +48,7 @@ public final class PartitionTrainer implements Serializable {
         ComputationGraph g = NetworkPool.borrow(settings.graphJson(), settings.kernels());
         MemoryCheck.verify(NetworkPool.key(settings.graphJson()) + "/" + settings.batchSize(),
                 () -> MemoryCheck.estimateBytes(g.getConfiguration(), org.deeplearning4j.nn.conf.inputs.InputType.convolutional(
-                        settings.imageSize(), settings.imageSize(), settings.channels()), settings.batchSize(),
+                        settings.inputSize(), settings.inputSize(), settings.channels()), settings.batchSize(),
                         g.numParams(), updaterState(g).length), Runtime.getRuntime().availableProcessors());
         try {
             restore(g, state);
@@ -103,9 +103,11 @@ public final class PartitionTrainer implements Serializable {
         int b = settings.batchSize();
         int c = settings.channels();
         int s = settings.imageSize();
+        int in = settings.inputSize();
         int k = settings.numClasses();
         int per = c * s * s;
-        float[] features = new float[b * per];
+        int perInput = c * in * in;
+        float[] features = new float[b * perInput];
         float[] labels = new float[b * k];
         int n = data.size();
         int[] perm = null;
@@ -123,12 +125,12 @@ public final class PartitionTrainer implements Serializable {
                 throw new IllegalStateException("example " + data.seq(e) + " has " + chw.length + " values, expected "
                         + c + "x" + s + "x" + s);
             }
-            float[] x = Augmenter.apply(chw, c, s, settings.mean(), settings.scale(), settings.augmentation(),
+            float[] x = Augmenter.apply(chw, c, s, in, settings.mean(), settings.scale(), settings.augmentation(),
                     new SplittableRandom(Seeds.mix(settings.seed(), 3, partition, pos)));
-            System.arraycopy(x, 0, features, i * per, per);
+            System.arraycopy(x, 0, features, i * perInput, perInput);
             labels[i * k + data.label(e)] = 1f;
         }
-        INDArray f = Nd4j.create(features, new long[] {b, c, s, s});
+        INDArray f = Nd4j.create(features, new long[] {b, c, in, in});
         INDArray l = Nd4j.create(labels, new long[] {b, k});
         INDArray[] ls = new INDArray[outputs];
         for (int o = 0; o < outputs; o++) {

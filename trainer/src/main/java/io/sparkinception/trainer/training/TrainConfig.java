@@ -32,7 +32,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           Integer lrDecayEpochs, String lrSchedule, Double warmupEpochs, Double labelSmoothing, Double gradientClip, Double weightDecay,
                           Double batchNormDecay, double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, Long samplingSeed, String evalData,
-                          DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap,
+                          DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap, Integer inputSize,
                           String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
@@ -80,6 +80,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                 "--weight-decay must be >= 0 (omit it for the family's), got " + fmt(weightDecay));
         require(onDivergence != null, "--on-divergence must be stop or skip-round-and-halve-lr");
         require(kernels != null, "--kernels must be onednn or builtin");
+        optional(inputSize, v -> v >= 1, "--input-size must be >= 1 (omit it for the stored image size), got " + inputSize);
         require(dataMemoryCap >= 1 && dataMemoryCap <= (Long.MAX_VALUE >> 20), "--data-memory-cap must be >= 1 (MB), got "
                 + dataMemoryCap);
         optional(batchNormDecay, v -> v > 0 && v < 1,
@@ -96,6 +97,14 @@ public record TrainConfig(String data, String output, ModelFamily family, double
     /** The seed of data order, training-time sampling and dropout: {@code sampling-seed}, or {@code seed} when absent. */
     public long effectiveSamplingSeed() {
         return samplingSeed != null ? samplingSeed : seed;
+    }
+
+    /**
+     * The side of the network's input for examples stored at {@code storedSize}: {@code input-size}, or the stored
+     * size when it is omitted (null).
+     */
+    public int effectiveInputSize(int storedSize) {
+        return inputSize != null ? inputSize : storedSize;
     }
 
     /** This configuration with some keys replaced (keys of this namespace; validated as a loaded one). */
@@ -200,6 +209,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getInt("validate-every-epochs"), aug, optional(c, "sampling-seed", Config::getLong),
                     c.getString("eval-data"), DivergenceGuard.Policy.of(c.getString("on-divergence")),
                     Kernels.of(c.getString("kernels")), c.getLong("data-memory-cap"),
+                    optional(c, "input-size", Config::getInt),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

@@ -37,8 +37,8 @@ public final class TrainPreflight {
     }
 
     /**
-     * The checks of the model against the data's spec alone (not its counts): the family's minimum input size and
-     * the number of classes. {@link DistributedTrainer} runs them itself, before its first job; the counts it
+     * The checks of the model against the data's spec alone (not its counts): the family's minimum input size,
+     * {@code --input-size} against the stored size, and the number of classes. {@link DistributedTrainer} runs them itself, before its first job; the counts it
      * checks on the partitions it loaded (the Spark ML API stages rows whose count the metadata does not give).
      */
     public static void checkModel(TrainConfig cfg, DatasetMetadata data, String dataDir) {
@@ -52,9 +52,32 @@ public final class TrainPreflight {
                     + String.join(", ", java.util.Arrays.stream(ModelFamily.values())
                             .filter(f -> f.net().minimumInputSize() <= size).map(ModelFamily::id).toList()) + ")");
         }
+        checkInputSize(cfg, size, dataDir);
         if (data.classes().size() < 2) {
             throw new IllegalArgumentException("--data " + dataDir + " has " + data.classes().size()
                     + " class; training needs at least 2");
+        }
+    }
+
+    /**
+     * {@code --input-size}, when set: at most the stored size (training crops are taken inside the stored image)
+     * and at least the family's minimum input size.
+     */
+    static void checkInputSize(TrainConfig cfg, int storedSize, String dataDir) {
+        if (cfg.inputSize() == null) {
+            return;
+        }
+        int input = cfg.inputSize();
+        if (input > storedSize) {
+            throw new IllegalArgumentException("--input-size " + input + " is larger than the " + storedSize
+                    + " px images of --data " + dataDir + " (its metadata.json): training crops are taken inside the"
+                    + " stored image; use --input-size " + storedSize + " or less, or preprocess with --image-size "
+                    + input + " or more");
+        }
+        int minimum = cfg.family().net().minimumInputSize();
+        if (input < minimum) {
+            throw new IllegalArgumentException("--input-size " + input + " is below the " + minimum + " px --family "
+                    + cfg.family().id() + " needs; use --input-size " + minimum + " or more");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.trainer.inference.ScorerSettings;
 import io.sparkinception.trainer.kernels.Kernels;
-import io.sparkinception.trainer.models.ZooGraph;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaRDD;
@@ -14,15 +14,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * {@link ValidationMetrics} line. After the loop, scores the EMA parameters on {@code val} when EMA is on.
  */
 final class ValidationListener implements TrainingLoop.Listener {
-    /** Examples per forward pass when validating. */
-    static final int BATCH_SIZE = 64;
-
-    /** What to score on and with. {@code val} or {@code eval} may be null (not scored). */
+    /** What to score on and with ({@link Validator#settings}). {@code val} or {@code eval} may be null (not scored). */
     record Sets(JavaSparkContext jsc, JavaRDD<Example> val, EvalData eval, String graphJson, Kernels kernels,
-                int channels, int imageSize) {
+                ScorerSettings scorer) {
         EvalCounts score(JavaRDD<Example> data, float[] params) {
-            return Validator.evaluate(jsc, data, graphJson, kernels, params, BATCH_SIZE, ZooGraph.MAIN_OUTPUT, channels,
-                    imageSize);
+            return Validator.evaluate(jsc, data, graphJson, kernels, params, scorer);
         }
     }
 

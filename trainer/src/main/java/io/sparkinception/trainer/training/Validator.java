@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Distributed validation: each partition scores its examples with the broadcast parameters through the inference
- * path of {@code evaluate} ({@link BatchScorer}, one crop: the stored image, the main classifier's output) on a
+ * path of {@code evaluate} ({@link BatchScorer}, one crop: the stored image, or its center window of the input size
+ * when the examples are stored larger; the main classifier's output) on a
  * network of the training graph borrowed from the {@link NetworkCache}, and returns sums; the driver adds them in
  * partition order.
  */
@@ -28,15 +29,14 @@ public final class Validator {
     private Validator() {
     }
 
-    /** {@link #evaluate(JavaSparkContext, JavaRDD, String, Kernels, float[], int, int, int, int)} in batches of {@link #BATCH_SIZE}. */
+    /**
+     * Scores {@code data} with {@code params} on networks of {@code graphJson}, {@code scorer.batchSize()} examples
+     * per forward pass, one crop each ({@link CropPolicy#CENTER}: the stored image, or its center window of the
+     * network's input size when the examples are stored larger).
+     */
     public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, Kernels kernels,
-                                      float[] params, int mainOutput, int channels, int size) {
-        return evaluate(jsc, data, graphJson, kernels, params, BATCH_SIZE, mainOutput, channels, size);
-    }
-
-    public static EvalCounts evaluate(JavaSparkContext jsc, JavaRDD<Example> data, String graphJson, Kernels kernels,
-                                      float[] params, int batchSize, int mainOutput, int channels, int size) {
-        ScorerSettings scorer = settings(mainOutput, channels, size, batchSize);
+                                      float[] params, ScorerSettings scorer) {
+        int batchSize = scorer.batchSize();
         Broadcast<float[]> bc = jsc.broadcast(params);
         try {
             List<EvalCounts> parts = data.mapPartitions((Iterator<Example> it) -> {
@@ -66,7 +66,7 @@ public final class Validator {
     }
 
     static EvalCounts score(ComputationGraph g, List<Example> batch, int mainOutput, int channels, int size) {
-        return score(g, batch, settings(mainOutput, channels, size, batch.size()));
+        return score(g, batch, settings(mainOutput, channels, size, size, batch.size()));
     }
 
     private static EvalCounts score(ComputationGraph g, List<Example> batch, ScorerSettings scorer) {
@@ -78,7 +78,8 @@ public final class Validator {
         return sum;
     }
 
-    private static ScorerSettings settings(int mainOutput, int channels, int size, int batchSize) {
-        return new ScorerSettings(channels, size, batchSize, mainOutput, CropReduction.MEAN, true);
+    /** Validation's scoring: one crop of examples stored at {@code size} for a network input of {@code inputSize}. */
+    public static ScorerSettings settings(int mainOutput, int channels, int size, int inputSize, int batchSize) {
+        return new ScorerSettings(channels, size, inputSize, batchSize, mainOutput, CropReduction.MEAN, true);
     }
 }

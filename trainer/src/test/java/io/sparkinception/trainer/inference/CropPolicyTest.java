@@ -261,6 +261,82 @@ class CropPolicyTest {
         assertEquals("stored example has 10 values, expected 3x8x8 = 192", e.getMessage());
     }
 
+    @Test
+    void storedContextScaleSidesAreRelativeToTheStoredImageAsThePapers256() {
+        // T = 56, S = 48: the stored image is the 256 image; 56*288/256 = 63, 56*320/256 = 70, 56*352/256 = 77.
+        assertArrayEquals(new int[] {56}, CropPolicy.CENTER.scaleSides(56, 48));
+        assertArrayEquals(new int[] {56}, CropPolicy.TEN.scaleSides(56, 48));
+        assertArrayEquals(new int[] {56, 63, 70, 77}, CropPolicy.FULL.scaleSides(56, 48));
+        // T = S: today's sides, relative to the input as the paper's 224.
+        for (CropPolicy p : CropPolicy.values()) {
+            assertArrayEquals(p.scaleSides(48), p.scaleSides(48, 48), p.id());
+            assertEquals(p.windows(48, 48, 48), p.windows(48, 48, 48, 48), p.id());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CropPolicy.TEN.scaleSides(48, 56));
+        assertEquals("input size 56 is larger than the stored images (48 px)", e.getMessage());
+    }
+
+    @Test
+    void storedContextOneCropIsTheCenterWindowAtNativeScale() {
+        FloatImage img = coordinates(56, 56);
+        List<Crop> crops = CropPolicy.CENTER.cropsOfStored(img.toChw(), CHANNELS, 56, 48);
+        assertEquals(1, crops.size());
+        // floor((56 - 48) / 2) = 4, no resize: pixel (x, y) of the crop is pixel (x + 4, y + 4) of the stored image.
+        assertEquals(new CropWindow(56, 56, 56, 1, 0, 0, Position.CENTER, 4, 4, 48, false, 1), crops.get(0).window());
+        assertWindowPixels(img, crops.get(0), 4, 4, 48);
+        assertEquals(img.get(4, 4, 0), pixel(crops.get(0), 48, 0, 0, 0));
+        assertEquals(img.get(51, 51, 2), pixel(crops.get(0), 48, 47, 47, 2));
+    }
+
+    @Test
+    void storedContextTenCropsAreTheCornersAndCenterOfTheStoredImage() {
+        FloatImage img = coordinates(56, 56);
+        List<Crop> crops = CropPolicy.TEN.cropsOfStored(img.toChw(), CHANNELS, 56, 48);
+        assertEquals(10, crops.size());
+        Map<Position, int[]> expected = Map.of(Position.TOP_LEFT, new int[] {0, 0}, Position.TOP_RIGHT, new int[] {8, 0},
+                Position.BOTTOM_LEFT, new int[] {0, 8}, Position.BOTTOM_RIGHT, new int[] {8, 8},
+                Position.CENTER, new int[] {4, 4});
+        for (int i = 0; i < crops.size(); i += 2) {
+            CropWindow w = crops.get(i).window();
+            assertEquals(56, w.scaleSide(), w.label());
+            assertEquals(48, w.size(), w.label());
+            assertEquals(1, w.weight(), w.label());
+            assertArrayEquals(expected.get(w.position()), new int[] {w.x(), w.y()}, w.label());
+            assertWindowPixels(img, crops.get(i), w.x(), w.y(), 48);
+            assertMirror(crops.get(i), crops.get(i + 1), 48);
+        }
+        assertEquals(expected.keySet(), crops.stream().map(c -> c.window().position()).collect(
+                java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void storedContextFullPolicyCropsTheResizedStoredImage() {
+        FloatImage img = coordinates(56, 56);
+        List<Crop> crops = CropPolicy.FULL.cropsOfStored(img.toChw(), CHANNELS, 56, 48);
+        assertEquals(48, crops.size());
+        assertEquals(144, weightSum(crops));
+        assertEquals(List.of(56, 63, 70, 77), crops.stream().map(c -> c.window().scaleSide()).distinct().toList());
+        for (int i = 0; i < crops.size(); i += 2) {
+            Crop plain = crops.get(i);
+            CropWindow w = plain.window();
+            FloatImage resized = Resize.resize(img, w.scaleSide(), w.scaleSide(), Interpolation.BILINEAR);
+            int far = w.scaleSide() - 48;
+            if (w.position() == Position.WHOLE) {
+                assertArrayEquals(Resize.resize(resized, 48, 48, Interpolation.BILINEAR).toChw(), plain.chw(), w.label());
+            } else {
+                int ex = w.position() == Position.CENTER ? far / 2 : (w.position().name().endsWith("RIGHT") ? far : 0);
+                int ey = w.position() == Position.CENTER ? far / 2 : (w.position().name().startsWith("BOTTOM") ? far : 0);
+                assertArrayEquals(new int[] {ex, ey}, new int[] {w.x(), w.y()}, w.label());
+                assertWindowPixels(resized, plain, w.x(), w.y(), 48);
+            }
+            assertMirror(plain, crops.get(i + 1), 48);
+        }
+        // The first scale is the stored image itself: its center window is the 1-crop policy's crop.
+        Crop center56 = crops.stream().filter(c -> c.window().scaleSide() == 56 && c.window().position() == Position.CENTER
+                && !c.window().mirrored()).findFirst().orElseThrow();
+        assertArrayEquals(CropPolicy.CENTER.cropsOfStored(img.toChw(), CHANNELS, 56, 48).get(0).chw(), center56.chw());
+    }
+
     private static int weightSum(List<Crop> crops) {
         return crops.stream().mapToInt(Crop::weight).sum();
     }

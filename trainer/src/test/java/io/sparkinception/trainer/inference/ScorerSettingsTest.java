@@ -35,4 +35,21 @@ class ScorerSettingsTest {
             assertEquals(p.nominalCrops() / (p == CropPolicy.CENTER ? 1 : 2), kept.stream().mapToInt(Crop::weight).sum());
         }
     }
+
+    @Test
+    void storedContextCropsAreOfTheInputSizeAndTheInputCannotExceedTheStoredSize() {
+        ScorerSettings context = new ScorerSettings(3, 14, 12, 8, 0, CropReduction.MEAN, false);
+        float[] chw = new float[3 * 14 * 14];
+        assertEquals(List.of(1, 5, 24), List.of(context.forwardPasses(CropPolicy.CENTER),
+                context.forwardPasses(CropPolicy.TEN), context.forwardPasses(CropPolicy.FULL)));
+        for (CropPolicy p : CropPolicy.values()) {
+            List<Crop> crops = context.crops(p, chw);
+            assertEquals(context.forwardPasses(p), crops.size());
+            crops.forEach(c -> assertEquals(3 * 12 * 12, c.chw().length, c.window().label()));
+        }
+        assertEquals(settings(true), new ScorerSettings(3, 12, 12, 8, 0, CropReduction.MEAN, true));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new ScorerSettings(3, 12, 14, 8, 0, CropReduction.MEAN, true));
+        assertEquals("input size must be in 1..12 (the stored size), got 14", e.getMessage());
+    }
 }

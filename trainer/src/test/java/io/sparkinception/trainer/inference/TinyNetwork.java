@@ -23,6 +23,11 @@ final class TinyNetwork {
     }
 
     static ComputationGraph build(long seed) {
+        return build(seed, SIZE);
+    }
+
+    /** The same classifier for {@code 3 x size x size} inputs. */
+    static ComputationGraph build(long seed, int size) {
         ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(seed)
                 .weightInit(WeightInit.XAVIER).graphBuilder()
                 .addInputs("in")
@@ -30,7 +35,7 @@ final class TinyNetwork {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(CLASSES)
                         .activation(Activation.SOFTMAX).build(), "conv")
                 .setOutputs("out")
-                .setInputTypes(InputType.convolutional(SIZE, SIZE, CHANNELS))
+                .setInputTypes(InputType.convolutional(size, size, CHANNELS))
                 .build());
         g.init();
         return g;
@@ -48,8 +53,13 @@ final class TinyNetwork {
 
     /** A CHW example of pseudo-random values. */
     static float[] example(int seed) {
+        return example(seed, SIZE);
+    }
+
+    /** A CHW example of {@code 3 x size x size} pseudo-random values. */
+    static float[] example(int seed, int size) {
         java.util.Random r = new java.util.Random(seed);
-        float[] chw = new float[CHANNELS * SIZE * SIZE];
+        float[] chw = new float[CHANNELS * size * size];
         for (int i = 0; i < chw.length; i++) {
             chw[i] = r.nextFloat() * 2 - 1;
         }

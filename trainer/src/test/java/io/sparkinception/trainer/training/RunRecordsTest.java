@@ -20,7 +20,7 @@ class RunRecordsTest {
 
     static DistributedTrainer.Summary summary() {
         return new DistributedTrainer.Summary("googlenet", 0.25, 12, 3.0, 960, 41.5, 0.61, 0.9, 1.2, Double.NaN, 23.1,
-                "ab12", 123456, 2, 8, 5, 42, 32, 43, 7, Double.NaN, Double.NaN, Double.NaN, 0, 1, 0.5,
+                "ab12", 123456, 2, 8, 5, 42, 32, 28, 43, 7, Double.NaN, Double.NaN, Double.NaN, 0, 1, 0.5,
                 new KernelReport("onednn", "onednn", Map.of("ConvolutionLayer", Map.of("oneDNN", 57))));
     }
 
@@ -31,9 +31,19 @@ class RunRecordsTest {
         assertEquals(summary(), RunRecords.readSummary(files, out.toString()));
         String json = RunRecords.summaryJson(summary());
         for (String key : List.of("\"family\"", "\"examples_seen\"", "\"val_top1\"", "\"ema_val_top1\"", "\"params_sha256\"",
-                "\"sampling_seed\"", "\"test_examples\"", "\"divergence_skips\"", "\"learning_rate_scale\"", "\"kernels\"")) {
+                "\"sampling_seed\"", "\"input_size\"", "\"test_examples\"", "\"divergence_skips\"", "\"learning_rate_scale\"", "\"kernels\"")) {
             assertTrue(json.contains(key), key + " in " + json);
         }
+    }
+
+    @Test
+    void aSummaryWrittenBeforeInputSizeExistedReadsTheStoredSizeAsTheInputSize() {
+        String json = RunRecords.summaryJson(summary()).replace("\"input_size\" : 28,", "");
+        assertFalse(json.contains("input_size"), json);
+        DistributedTrainer.Summary old = RunRecords.parseSummary(json, "old summary.json");
+        assertEquals(32, old.imageSize());
+        assertEquals(32, old.inputSize());
+        assertEquals(28, summary().inputSize());
     }
 
     @Test

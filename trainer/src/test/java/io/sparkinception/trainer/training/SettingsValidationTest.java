@@ -137,6 +137,25 @@ class SettingsValidationTest {
     }
 
     @Test
+    void inputSizeFlagIsCheckedAgainstTheStoredSizeAndTheFamilysMinimum() {
+        assertMessage("--input-size must be >= 1 (omit it for the stored image size), got 0", () -> train("input-size", "0"));
+        assertMessage("--input-size 40 is larger than the 32 px images of --data " + DATA + " (its metadata.json):"
+                        + " training crops are taken inside the stored image; use --input-size 32 or less, or preprocess"
+                        + " with --image-size 40 or more",
+                () -> TrainPreflight.check(train("input-size", "40"), metadata(32, 3, 45), DATA));
+        assertMessage("--input-size 64 is below the 75 px --family inception-v3 needs; use --input-size 75 or more",
+                () -> TrainPreflight.check(train("family", "inception-v3", "input-size", "64"), metadata(96, 3, 45), DATA));
+        assertDoesNotThrow(() -> TrainPreflight.check(train("family", "inception-v3", "input-size", "75"),
+                metadata(96, 3, 45), DATA));
+        assertDoesNotThrow(() -> TrainPreflight.check(train("input-size", "32"), metadata(32, 3, 45), DATA));
+        assertEquals(28, train("input-size", "28").effectiveInputSize(32));
+        assertEquals(32, train().effectiveInputSize(32));
+        // The ensemble checks every member like train does.
+        assertMentions("--input-size 40", () -> ensemble("members", "2").check(train("input-size", "40"),
+                metadata(32, 3, 45), DATA));
+    }
+
+    @Test
     void workersBeyondTheTrainingExamplesAreRefusedUpFront() {
         assertMessage("--workers 100 is more than the 45 training examples: every worker needs at least one; use"
                         + " --workers 45 or fewer",
