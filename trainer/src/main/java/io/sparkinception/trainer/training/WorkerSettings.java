@@ -34,4 +34,10 @@ public record WorkerSettings(String graphJson, int batchSize, int averagingFrequ
             throw new IllegalArgumentException("averaging-frequency must be >= 1, got " + averagingFrequency);
         }
     }
+
+    /** The same settings for another graph (the learning-rate schedule changed: halved, or laid out by a time budget). */
+    public WorkerSettings withGraphJson(String json) {
+        return new WorkerSettings(json, batchSize, averagingFrequency, seed, numClasses, imageSize, channels, mean, scale,
+                augmentation, prefetch, kernels);
+    }
 }
