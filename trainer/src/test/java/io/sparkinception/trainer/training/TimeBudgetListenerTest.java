@@ -165,6 +165,15 @@ class TimeBudgetListenerTest {
         assertTrue(epochs.getLearningRate(20, 4) > budgeted.getLearningRate(20, 4), "the budgeted cosine decays sooner");
     }
 
+    @Test
+    void theTrainKeyParsesInTheFlagsWords() {
+        assertEquals(java.time.Duration.ofMinutes(90), train("time-budget", "1h30m").budget().budget());
+        assertEquals(null, train().budget());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> train("time-budget", "30 minutes"));
+        assertEquals("--time-budget must look like 90s, 30m, 1h30m or 2h, got '30 minutes'", e.getMessage());
+    }
+
     private String text() {
         return logged.toString(StandardCharsets.UTF_8);
     }
