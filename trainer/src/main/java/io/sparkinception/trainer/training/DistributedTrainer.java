@@ -117,7 +117,7 @@ public final class DistributedTrainer {
         Listeners ls = listeners(cfg, in, g, resumed, length, log, nanos, start);
         MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), length::plan,
                 () -> new MasterRounds.Schedule(ls.guard().halvings(), length.scheduleEpochs()),
-                s -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), s, (int) in.plan().stepsPerEpoch()));
+                s -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), s, (int) in.plan().stepsPerEpoch(), g));
         new TrainingLoop(g, length::plan, rounds, ls.all()).run(resumed.nextRound());
         in.release();
         Summary summary = finish(cfg, in, g, ls, length, kernels);
@@ -314,12 +314,17 @@ public final class DistributedTrainer {
     /**
      * The driver role for a learning-rate schedule (the workers' graph carries it): the run's own graph until the
      * rate is halved or a time budget lays the schedule out over other epochs; then the workers' pool key changes
-     * and they build the new graph once.
+     * and they build the new graph once, and the driver's graph takes the new schedule into its configuration.
      */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
-                                                   DatasetMetadata metadata, MasterRounds.Schedule s, int stepsPerEpoch) {
-        WorkerSettings current = s.equals(new MasterRounds.Schedule(0, cfg.epochs())) ? ws : ws.withGraphJson(
-                model(cfg, metadata, s.halvings(), stepsPerEpoch, s.epochs()).configuration().toJson());
+                                                   DatasetMetadata metadata, MasterRounds.Schedule s, int stepsPerEpoch,
+                                                   ComputationGraph driver) {
+        WorkerSettings current = ws;
+        if (!s.equals(new MasterRounds.Schedule(0, cfg.epochs()))) {
+            var laidOut = model(cfg, metadata, s.halvings(), stepsPerEpoch, s.epochs()).configuration();
+            ScheduleSwap.adopt(driver, laidOut);
+            current = ws.withGraphJson(laidOut.toJson());
+        }
         return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),
                 cfg.averageUpdaterState());
     }

@@ -80,6 +80,14 @@ class TimeBudgetRunTest {
         assertEquals(d.rounds(), a.rounds());
         assertEquals(d.scheduleEpochs(), a.epochs(), 1e-12, "the schedule ends with the last round");
         assertTrue(Files.readString(Path.of(straight, "train.conf")).contains("time-budget"));
+        // The model file carries the schedule the workers trained with: the one laid out over the fixed length.
+        try (var in = Files.newInputStream(Path.of(straight, "model.zip"))) {
+            var saved = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(in, false);
+            var schedule = (io.sparkinception.trainer.models.RateSchedule) ScheduleSettingsTest.schedule(
+                    ScheduleSettingsTest.updater(saved.getConfiguration()));
+            assertTrue(schedule.getLearningRate().contains("cosine(" + d.scheduleEpochs() + ","),
+                    schedule.getLearningRate());
+        }
 
         String interrupted = root.resolve("interrupted").toString();
         DistributedTrainer.Summary half = run(config(interrupted, Map.of("max-rounds", "6")), new ByteArrayOutputStream());
