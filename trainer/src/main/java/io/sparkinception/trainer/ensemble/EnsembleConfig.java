@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.sparkinception.common.Settings;
 import io.sparkinception.preprocessing.DatasetMetadata;
+import io.sparkinception.trainer.training.TimeBudget;
 import io.sparkinception.trainer.training.TrainConfig;
 import io.sparkinception.trainer.training.TrainPreflight;
 import io.sparkinception.trainer.models.ModelFamily;
@@ -21,9 +22,11 @@ import java.util.Map;
  * @param wideWidth   factor on the train width for the wide members (the paper had one wider model)
  * @param families    empty: every member uses the train family; else member i uses families[i mod n]
  * @param concurrent  members trained at the same time on the cluster
+ * @param timeBudget  the wall-clock budget of all members together ({@code 2h}), or null
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
-                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String rendered) {
+                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String timeBudget,
+                             String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
@@ -35,6 +38,8 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         require(wideWidth > 0 && Double.isFinite(wideWidth), "--wide-width must be > 0, got " + wideWidth);
         require(concurrent >= 1, "--concurrent must be >= 1, got " + concurrent);
         require(memberInit != null, "--member-init must be shared or distinct");
+        timeBudget = timeBudget == null || timeBudget.isBlank() ? null : timeBudget.trim();
+        TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
         families = List.copyOf(families);
     }
 
@@ -44,6 +49,10 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
      * {@link TrainPreflight#check}. Pure: a function of the settings and the data's metadata.
      */
     public void check(TrainConfig base, DatasetMetadata metadata, String dataDir) {
+        if (timeBudget != null && base.timeBudget() != null) {
+            throw new IllegalArgumentException("time-budget is set for the ensemble (" + timeBudget + ", all members) and"
+                    + " for train (" + base.timeBudget() + ", each member): set one of them");
+        }
         double widest = wideMembers > 0 ? base.width() * wideWidth : base.width();
         if (widest > ModelSpec.MAX_WIDTH_MULTIPLIER) {
             throw new IllegalArgumentException("--wide-width " + wideWidth + " makes the wide members " + widest
@@ -58,6 +67,11 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                 throw new IllegalArgumentException(m.name() + " (" + m.family() + "): " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The budget of all members together, or null. */
+    public TimeBudget budget() {
+        return TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
     }
 
     /**
@@ -92,7 +106,8 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                     : java.util.Arrays.stream(fams.split(",")).map(String::trim).map(ModelFamily::of).toList();
             return new EnsembleConfig(c.getString("data"), c.getString("output"), c.getInt("members"),
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
-                    MemberInit.of(c.getString("member-init")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    MemberInit.of(c.getString("member-init")),
+                    c.hasPath("time-budget") ? c.getString("time-budget") : null, c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

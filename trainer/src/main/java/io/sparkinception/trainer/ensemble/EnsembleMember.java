@@ -30,7 +30,15 @@ public record EnsembleMember(int index, String name, String family, double width
 
     /** The training settings of this member. */
     public TrainConfig trainConfig(TrainConfig base, String data, String dir, boolean resume) {
+        return trainConfig(base, data, dir, resume, null);
+    }
+
+    /** The training settings of this member, with its share of the ensemble's time budget ({@code 8m34s}) or null. */
+    public TrainConfig trainConfig(TrainConfig base, String data, String dir, boolean resume, String timeBudget) {
         Map<String, String> o = new LinkedHashMap<>();
+        if (timeBudget != null) {
+            o.put("time-budget", timeBudget);
+        }
         o.put("data", data);
         o.put("output", dir);
         o.put("family", family);

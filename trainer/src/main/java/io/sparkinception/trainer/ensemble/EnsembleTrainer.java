@@ -53,9 +53,13 @@ public final class EnsembleTrainer {
         }
     }
 
-    /** One member in the manifest; {@code summary} is the member's {@code summary.json}. */
+    /**
+     * One member in the manifest; {@code summary} is the member's {@code summary.json}; {@code timeBudget} its share of
+     * the ensemble's time budget, or null.
+     */
     public record MemberEntry(String name, String dir, String family, double width, long seed, long samplingSeed,
-                              boolean wide, String status, double trainingSeconds, DistributedTrainer.Summary summary) {
+                              boolean wide, String status, double trainingSeconds, DistributedTrainer.Summary summary,
+                              String timeBudget) {
     }
 
     public static Manifest run(SparkSession spark, EnsembleConfig ens, TrainConfig base, PrintStream log)
@@ -81,8 +85,9 @@ public final class EnsembleTrainer {
         }
 
         List<EnsembleMember> plan = EnsembleMember.plan(ens, base);
-        log.printf(Locale.ROOT, "ensemble: %d members (%s), %d at a time -> %s%n", plan.size(),
-                describe(plan), ens.concurrent(), out);
+        log.printf(Locale.ROOT, "ensemble: %d members (%s), %d at a time -> %s%s%n", plan.size(),
+                describe(plan), ens.concurrent(), out, ens.timeBudget() == null ? "" : ", time-budget " + ens.timeBudget());
+        MemberBudgets budgets = budgets(files, ens, plan, out);
         List<Future<MemberEntry>> futures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(ens.concurrent(), r -> {
             Thread t = new Thread(r, "ensemble-member");
@@ -93,7 +98,7 @@ public final class EnsembleTrainer {
         try {
             for (EnsembleMember m : plan) {
                 futures.add(pool.submit(() -> {
-                    MemberEntry e = trainMember(spark, files, m, ens, base, data, out, prefixed(log, m.name()));
+                    MemberEntry e = trainMember(spark, files, m, ens, base, data, out, budgets, prefixed(log, m.name()));
                     synchronized (finished) {
                         finished[0]++;
                         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -133,8 +138,41 @@ public final class EnsembleTrainer {
         }
     }
 
+    /** The shares of the ensemble's time budget, or null without one; an earlier run's {@code budget.json} is reused. */
+    private static MemberBudgets budgets(HadoopFiles files, EnsembleConfig ens, List<EnsembleMember> plan, String out)
+            throws IOException {
+        if (ens.budget() == null) {
+            return null;
+        }
+        String path = out + "/" + MemberBudgets.FILE_NAME;
+        MemberBudgets.Record recorded = files.exists(path)
+                ? Json.mapper().readValue(files.readText(path), MemberBudgets.Record.class) : null;
+        int toTrain = 0;
+        for (EnsembleMember m : plan) {
+            toTrain += files.exists(out + "/" + m.name() + "/" + RunRecords.SUMMARY) ? 0 : 1;
+        }
+        return new MemberBudgets(ens.budget(), ens.concurrent(), toTrain, recorded, System::nanoTime);
+    }
+
+    /** The member's share of the time budget (recorded in budget.json before it starts), or null without a budget. */
+    private static String share(HadoopFiles files, MemberBudgets budgets, String member, String out, PrintStream log)
+            throws IOException {
+        if (budgets == null) {
+            return null;
+        }
+        synchronized (budgets) {
+            if (budgets.exhausted() && budgets.shareOf(member) == null) {
+                log.println("warning: the ensemble's time-budget is used up; this member gets the smallest share");
+            }
+            String share = budgets.start(member);
+            files.writeAtomically(out + "/" + MemberBudgets.FILE_NAME, Json.toJson(budgets.record()));
+            return share;
+        }
+    }
+
     private static MemberEntry trainMember(SparkSession spark, HadoopFiles files, EnsembleMember m, EnsembleConfig ens,
-                                           TrainConfig base, String data, String out, PrintStream log) throws IOException {
+                                           TrainConfig base, String data, String out, MemberBudgets budgets,
+                                           PrintStream log) throws IOException {
         String dir = out + "/" + m.name();
         boolean wide = m.index() > ens.members() - ens.wideMembers();
         String status;
@@ -143,20 +181,25 @@ public final class EnsembleTrainer {
             status = "reused";
         } else {
             boolean resume = new Checkpoints(files, dir).exist();
-            TrainConfig cfg = m.trainConfig(base, data, dir, resume);
-            log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%n", resume ? "resuming" : "training",
-                    m.family(), m.width(), m.seed(), m.samplingSeed());
+            String share = share(files, budgets, m.name(), out, log);
+            TrainConfig cfg = m.trainConfig(base, data, dir, resume, share);
+            log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%s%n", resume ? "resuming" : "training",
+                    m.family(), m.width(), m.seed(), m.samplingSeed(), share == null ? "" : ", time-budget " + share);
             try {
                 DistributedTrainer.run(spark, cfg, log);
             } catch (TrainingDivergedException e) {
                 // A diverged member is a failed member: no summary.json, so a rerun resumes it, never reuses it.
                 throw new TrainingDivergedException(e.round(), m.name() + " failed: " + e.getMessage());
+            } finally {
+                if (budgets != null) {
+                    budgets.finish();
+                }
             }
             status = resume ? "resumed" : "trained";
         }
         DistributedTrainer.Summary summary = RunRecords.readSummary(files, dir);
         return new MemberEntry(m.name(), dir, m.family(), m.width(), m.seed(), m.samplingSeed(), wide, status,
-                summary.wallSeconds(), summary);
+                summary.wallSeconds(), summary, budgets == null ? null : budgets.shareOf(m.name()));
     }
 
     private static String describe(List<EnsembleMember> plan) {

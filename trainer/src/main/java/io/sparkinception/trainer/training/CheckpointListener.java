@@ -1,11 +1,12 @@
 package io.sparkinception.trainer.training;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Writes a checkpoint (and {@code metrics.jsonl}) every {@code checkpoint-every} rounds and after the last one.
- * Comes after the listeners whose state it saves (progress, EMA, divergence, validation).
+ * Comes after the listeners whose state it saves (progress, EMA, divergence, time budget, validation).
  */
 final class CheckpointListener implements TrainingLoop.Listener {
     private final Checkpoints checkpoints;
@@ -16,10 +17,14 @@ final class CheckpointListener implements TrainingLoop.Listener {
     private final DivergenceGuard guard;
     private final RunClock clock;
     private final MetricsLog metrics;
+    private final Supplier<BudgetDecision> budget;
 
-    /** @param ema the EMA listener, or null when EMA is off */
+    /**
+     * @param ema    the EMA listener, or null when EMA is off
+     * @param budget the time budget's decision, recorded in every checkpoint (null: none yet)
+     */
     CheckpointListener(Checkpoints checkpoints, int every, ComputationGraph graph, ProgressListener progress,
-                       EmaListener ema, DivergenceGuard guard, RunClock clock, MetricsLog metrics) {
+                       EmaListener ema, DivergenceGuard guard, RunClock clock, MetricsLog metrics, Supplier<BudgetDecision> budget) {
         this.checkpoints = checkpoints;
         this.every = every;
         this.graph = graph;
@@ -28,6 +33,7 @@ final class CheckpointListener implements TrainingLoop.Listener {
         this.guard = guard;
         this.clock = clock;
         this.metrics = metrics;
+        this.budget = budget;
     }
 
     @Override
@@ -36,7 +42,7 @@ final class CheckpointListener implements TrainingLoop.Listener {
             return;
         }
         checkpoints.write(graph, new Checkpoints.State(round.number(), progress.examplesSeen(), clock.wallSeconds(),
-                metrics.lines(), ema == null ? null : ema.ema(), guard.halvings()));
+                metrics.lines(), ema == null ? null : ema.ema(), guard.halvings(), budget.get()));
         metrics.write();
     }
 }

@@ -59,14 +59,26 @@ public final class Checkpoints {
         this.dir = output + "/checkpoints";
     }
 
-    /** What a checkpoint restores besides the network. */
+    /**
+     * What a checkpoint restores besides the network.
+     *
+     * @param timeBudget the length a time budget fixed, or null (no budget, or not calibrated yet)
+     */
     public record State(long nextRound, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
-                        float[] ema, int learningRateHalvings) {
+                        float[] ema, int learningRateHalvings, BudgetDecision timeBudget) {
+        /** The state of a run without a fixed time budget. */
+        public State(long nextRound, long examplesSeen, double wallSeconds, List<MetricsLine> metrics, float[] ema,
+                     int learningRateHalvings) {
+            this(nextRound, examplesSeen, wallSeconds, metrics, ema, learningRateHalvings, null);
+        }
     }
 
-    /** The JSON part of a checkpoint. {@code learningRateHalvings} is absent (0) in checkpoints of older versions. */
+    /**
+     * The JSON part of a checkpoint. {@code learningRateHalvings} is absent (0) and {@code timeBudget} absent (null) in
+     * checkpoints of older versions.
+     */
     public record StateJson(long nextRound, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
-                            boolean hasEma, int learningRateHalvings) {
+                            boolean hasEma, int learningRateHalvings, BudgetDecision timeBudget) {
     }
 
     /** {@code manifest.json}: the SHA-256 (hex) of every other file of the checkpoint, by name. */
@@ -103,7 +115,7 @@ public final class Checkpoints {
             writeDurably(tmp + "/ema.bin", toBytes(s.ema()), sums);
         }
         writeDurably(tmp + "/state.json", Json.toJson(new StateJson(s.nextRound(), s.examplesSeen(),
-                s.wallSeconds(), s.metrics(), s.ema() != null, s.learningRateHalvings())).getBytes(StandardCharsets.UTF_8), sums);
+                s.wallSeconds(), s.metrics(), s.ema() != null, s.learningRateHalvings(), s.timeBudget())).getBytes(StandardCharsets.UTF_8), sums);
         writeDurably(tmp + "/" + MANIFEST, Json.toJson(new Manifest(s.nextRound(), sums))
                 .getBytes(StandardCharsets.UTF_8), null);
         return name;
@@ -285,7 +297,7 @@ public final class Checkpoints {
         }
         float[] ema = sj.hasEma() ? fromBytes(content.get("ema.bin")) : null;
         return new Loaded(saved, new State(sj.nextRound(), sj.examplesSeen(), sj.wallSeconds(), sj.metrics(), ema,
-                sj.learningRateHalvings()));
+                sj.learningRateHalvings(), sj.timeBudget()));
     }
 
     /** The name the pointer holds, or null when it is missing or unreadable. */

@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,7 +44,8 @@ public final class DistributedTrainer {
 
     /**
      * {@code summary.json}, written and read through {@link RunRecords}. The {@code val*}, {@code emaValTop1} and
-     * {@code test*} scores are NaN when that set was not scored (no val split, EMA off, no eval-data).
+     * {@code test*} scores are NaN when that set was not scored (no val split, EMA off, no eval-data);
+     * {@code timeBudget} is null without a {@code time-budget} (or when the run ended before its calibration).
      */
     public record Summary(String family, double width, long rounds, double epochs, long examplesSeen,
                           double imagesPerSecond, double valTop1, double valTop5, double valLoss, double emaValTop1,
@@ -51,7 +53,8 @@ public final class DistributedTrainer {
                           int averagingFrequency, long seed, int imageSize, int inputSize, int numClasses,
                           long samplingSeed,
                           double testTop1, double testTop5, double testLoss, long testExamples,
-                          int divergenceSkips, double learningRateScale, KernelReport kernels) {
+                          int divergenceSkips, double learningRateScale, KernelReport kernels,
+                          BudgetDecision timeBudget) {
         public Summary {
             // summary.json files written before input-size existed: the network's input was the stored size.
             inputSize = inputSize > 0 ? inputSize : imageSize;
@@ -68,7 +71,13 @@ public final class DistributedTrainer {
      * schedule moving every one of the {@code stepsPerEpoch} steps of an epoch (0: at whole epochs).
      */
     static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
-        TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch);
+        return model(cfg, metadata, halvings, stepsPerEpoch, cfg.epochs());
+    }
+
+    /** As {@link #model(TrainConfig, DatasetMetadata, int, int)}, the schedule laid out over {@code scheduleEpochs}. */
+    static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch,
+                          double scheduleEpochs) {
+        TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch, scheduleEpochs);
         ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
                 .withInputSize(cfg.effectiveInputSize(metadata.spec().imageSize()))
                 .withInputChannels(metadata.spec().channels())
@@ -87,32 +96,46 @@ public final class DistributedTrainer {
     }
 
     public static Summary run(SparkSession spark, TrainConfig cfg, PrintStream log) throws IOException {
-        long start = System.nanoTime();
+        return run(spark, cfg, log, System::nanoTime);
+    }
+
+    /** A run timed by {@code nanos} ({@link System#nanoTime}; tests of the time budget pass a fake clock). */
+    static Summary run(SparkSession spark, TrainConfig cfg, PrintStream log, LongSupplier nanos) throws IOException {
+        long start = nanos.getAsLong();
         Inputs in = prepare(spark, cfg);
         ComputationGraph g = KernelRuntime.build(cfg.kernels(), in.zoo()::init);
         KernelReport kernels = KernelReport.of(g, cfg.kernels());
         log.println("train: kernels " + kernels.requested() + (kernels.effective().equals(kernels.requested())
                 ? "" : " (unavailable here: " + kernels.effective() + ")") + ": " + kernels.summary());
         Resumed resumed = resume(cfg, in, g, log);
+        RunLength length = new RunLength(in.plan(), cfg.maxRounds(), resumed.budget());
         DatasetMetadata.Spec spec = in.metadata().spec();
         log.printf(Locale.ROOT, "train: %s width %.2f, %,d parameters, %d classes, %d px; %d workers x %d examples"
-                        + " (batch %d, k %d): %d steps/epoch, %d rounds%n", cfg.family().id(), cfg.width(), g.numParams(),
+                        + " (batch %d, k %d): %d steps/epoch, %d rounds%s%n", cfg.family().id(), cfg.width(), g.numParams(),
                 in.metadata().classes().size(), spec.imageSize(), in.workers(), in.largestPartition(),
-                cfg.batchSizePerWorker(), cfg.averagingFrequency(), in.plan().stepsPerEpoch(), in.plan().totalRounds());
-        Listeners ls = listeners(cfg, in, g, resumed, log);
-        MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), in.plan(), ls.guard(),
-                halvings -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), halvings,
-                        (int) in.plan().stepsPerEpoch()));
-        new TrainingLoop(g, in.plan(), rounds, ls.all()).run(resumed.nextRound());
+                cfg.batchSizePerWorker(), cfg.averagingFrequency(), in.plan().stepsPerEpoch(), length.plan().totalRounds(),
+                cfg.timeBudget() == null || length.fixed() ? "" : " at most (time-budget " + cfg.timeBudget() + ")");
+        if (resumed.nextRound() > 0) {
+            log.printf(Locale.ROOT, "train: resumed from round %d of %d%s%n", resumed.nextRound(),
+                    length.plan().totalRounds(), length.fixed() ? "; keeps the recorded " + length.decision().describe() : "");
+        }
+        Listeners ls = listeners(cfg, in, g, resumed, length, log, nanos, start);
+        MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), length::plan,
+                () -> new MasterRounds.Schedule(ls.guard().halvings(), length.scheduleEpochs()),
+                s -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), s, (int) in.plan().stepsPerEpoch(), g));
+        new TrainingLoop(g, length::plan, rounds, ls.all()).run(resumed.nextRound());
         in.release();
-        Summary summary = finish(cfg, in, g, ls, kernels);
+        Summary summary = finish(cfg, in, g, ls, length, kernels);
         log.printf(Locale.ROOT, "train: done in %s, %d rounds, %.1f img/s, params sha256 %s%n",
-                ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9), summary.rounds(),
+                ProgressMonitor.formatDuration((nanos.getAsLong() - start) / 1e9), summary.rounds(),
                 summary.imagesPerSecond(), summary.paramsSha256());
         return summary;
     }
 
-    /** What a run trains on, as loaded and checked before the first round. */
+    /**
+     * What a run trains on, as loaded and checked before the first round; {@code plan} is that of {@code epochs}
+     * without {@code max-rounds} ({@link RunLength} applies both and the time budget).
+     */
     private record Inputs(JavaSparkContext jsc, HadoopFiles files, String out, DatasetMetadata metadata, ZooGraph zoo,
                           int workers, int largestPartition, RoundPlan plan, WorkerSettings workerSettings,
                           JavaRDD<Example> train, ValidationListener.Sets sets, String datasetId) {
@@ -150,8 +173,7 @@ public final class DistributedTrainer {
                 ? TrainingData.load(spark, data + "/val", spec, workers, level) : null;
         EvalData eval = validating && !cfg.evalData().isBlank()
                 ? EvalData.load(spark, files, files.qualifyDir(cfg.evalData()), metadata, workers, level) : null;
-        RoundPlan plan = RoundPlan.of(largest, cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.epochs(),
-                cfg.maxRounds());
+        RoundPlan plan = RoundPlan.of(largest, cfg.batchSizePerWorker(), cfg.averagingFrequency(), cfg.epochs(), null);
         ZooGraph zoo = model(cfg, metadata, 0, (int) plan.stepsPerEpoch());
         String json = zoo.configuration().toJson();
         int inputSize = cfg.effectiveInputSize(spec.imageSize());
@@ -186,12 +208,12 @@ public final class DistributedTrainer {
 
     /** Where a run starts: round 0, or the state of the latest checkpoint with {@code --resume}. */
     private record Resumed(long nextRound, int halvings, long examplesSeen, double wallSeconds, List<MetricsLine> metrics,
-                           float[] ema) {
+                           float[] ema, BudgetDecision budget) {
     }
 
     private static Resumed resume(TrainConfig cfg, Inputs in, ComputationGraph g, PrintStream log) throws IOException {
         float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
-        Resumed fresh = new Resumed(0, 0, 0, 0, List.of(), ema);
+        Resumed fresh = new Resumed(0, 0, 0, 0, List.of(), ema, null);
         if (!cfg.resume()) {
             return fresh;
         }
@@ -202,17 +224,20 @@ public final class DistributedTrainer {
         }
         Checkpoints.State s = restored.state();
         log.println("train: resume: " + restored.note());
-        log.printf(Locale.ROOT, "train: resumed from round %d of %d%n", s.nextRound(), in.plan().totalRounds());
         return new Resumed(s.nextRound(), s.learningRateHalvings(), s.examplesSeen(), s.wallSeconds(), s.metrics(),
-                s.ema());
+                s.ema(), s.timeBudget());
     }
 
-    /** The listeners of a run, in the order they hear of each round. */
+    /** The listeners of a run, in the order they hear of each round ({@code budget} null without a time budget). */
     private record Listeners(DivergenceGuard guard, RunClock clock, MetricsLog metrics, DivergenceListener divergence,
-                            EmaListener ema, ProgressListener progress, ValidationListener validation,
-                            CheckpointListener checkpoints) {
+                            TimeBudgetListener budget, EmaListener ema, ProgressListener progress,
+                            ValidationListener validation, CheckpointListener checkpoints) {
         List<TrainingLoop.Listener> all() {
-            List<TrainingLoop.Listener> l = new ArrayList<>(List.of(divergence, progress));
+            List<TrainingLoop.Listener> l = new ArrayList<>(List.of(divergence));
+            if (budget != null) {
+                l.add(budget);
+            }
+            l.add(progress);
             if (ema != null) {
                 l.add(ema);
             }
@@ -222,27 +247,36 @@ public final class DistributedTrainer {
         }
     }
 
-    private static Listeners listeners(TrainConfig cfg, Inputs in, ComputationGraph g, Resumed r, PrintStream log) {
+    /** @param runStart the {@code nanos} reading at the start of the run (the budget counts the setup before the loop) */
+    private static Listeners listeners(TrainConfig cfg, Inputs in, ComputationGraph g, Resumed r, RunLength length,
+                                       PrintStream log, LongSupplier nanos, long runStart) {
         DivergenceGuard guard = new DivergenceGuard(cfg.onDivergence(), r.halvings());
-        RunClock clock = new RunClock(r.wallSeconds());
+        double setupSeconds = (nanos.getAsLong() - runStart) / 1e9;
+        RunClock clock = new RunClock(r.wallSeconds(), nanos);
         MetricsLog metrics = new MetricsLog(in.files(), in.out(), r.metrics());
         DivergenceListener divergence = new DivergenceListener(guard, cfg.averageUpdaterState(), g, metrics, in.out(), log);
         EmaListener ema = r.ema() == null ? null : new EmaListener(cfg.emaDecay(), g, r.ema());
         long imagesPerRound = (long) in.workers() * cfg.batchSizePerWorker() * cfg.averagingFrequency();
         ProgressListener progress = new ProgressListener(imagesPerRound,
-                epoch -> cfg.resolvedRecipe(guard.halvings()).learningRate().at(epoch, 1.0 / in.plan().stepsPerEpoch()),
+                epoch -> cfg.resolvedRecipe(guard.halvings(), 0, length.scheduleEpochs()).learningRate()
+                        .at(epoch, 1.0 / in.plan().stepsPerEpoch()),
                 r.examplesSeen(), clock,
                 metrics, log);
         ValidationListener validation = new ValidationListener(in.sets(), cfg.validateEveryEpochs(), g, ema, clock,
                 metrics, log);
         CheckpointListener checkpoints = new CheckpointListener(new Checkpoints(in.files(), in.out()),
-                cfg.checkpointEvery(), g, progress, ema, guard, clock, metrics);
-        return new Listeners(guard, clock, metrics, divergence, ema, progress, validation, checkpoints);
+                cfg.checkpointEvery(), g, progress, ema, guard, clock, metrics, length::decision);
+        TimeBudget budget = cfg.budget();
+        boolean validating = in.sets().val() != null || in.sets().eval() != null;
+        TimeBudgetListener calibration = budget == null ? null : new TimeBudgetListener(budget, length, clock,
+                setupSeconds, validation::timedPass, validating ? cfg.validateEveryEpochs() : 0,
+                1 + (ema != null && in.sets().val() != null ? 1 : 0), log);
+        return new Listeners(guard, clock, metrics, divergence, calibration, ema, progress, validation, checkpoints);
     }
 
     /** Writes the models, metrics, config, metadata and summary of a finished run. */
-    private static Summary finish(TrainConfig cfg, Inputs in, ComputationGraph g, Listeners ls, KernelReport kernels)
-            throws IOException {
+    private static Summary finish(TrainConfig cfg, Inputs in, ComputationGraph g, Listeners ls, RunLength length,
+                                  KernelReport kernels) throws IOException {
         HadoopFiles files = in.files();
         String out = in.out();
         double wall = ls.clock().wallSeconds();
@@ -257,14 +291,14 @@ public final class DistributedTrainer {
         ls.metrics().write();
         files.writeAtomically(out + "/train.conf", cfg.rendered());
         files.writeAtomically(out + "/metadata.json", Json.toJson(in.metadata()));
-        Summary summary = summary(cfg, in, ls, wall, params, kernels);
+        Summary summary = summary(cfg, in, ls, length, wall, params, kernels);
         RunRecords.writeSummary(files, out, summary);
         return summary;
     }
 
-    private static Summary summary(TrainConfig cfg, Inputs in, Listeners ls, double wall, float[] params,
-                                   KernelReport kernels) {
-        RoundPlan plan = in.plan();
+    private static Summary summary(TrainConfig cfg, Inputs in, Listeners ls, RunLength length, double wall,
+                                   float[] params, KernelReport kernels) {
+        RoundPlan plan = length.plan();
         ValidationListener v = ls.validation();
         long seen = ls.progress().examplesSeen();
         return new Summary(cfg.family().id(), cfg.width(), plan.totalRounds(), plan.epochAfter(plan.totalRounds() - 1),
@@ -276,7 +310,7 @@ public final class DistributedTrainer {
                 score(v.lastTest(), EvalCounts::top1Accuracy),
                 score(v.lastTest(), EvalCounts::top5Accuracy), score(v.lastTest(), EvalCounts::meanLoss),
                 v.lastTest() == null ? 0 : v.lastTest().examples(), ls.guard().halvings(), ls.guard().learningRateScale(),
-                kernels);
+                kernels, length.decision());
     }
 
     /** A score of a set, or NaN when the set was not scored (summary.json's "not applicable"). */
@@ -284,11 +318,20 @@ public final class DistributedTrainer {
         return c == null ? Double.NaN : f.applyAsDouble(c);
     }
 
-    /** The driver role for a number of learning-rate halvings (the workers' graph carries the rate). */
+    /**
+     * The driver role for a learning-rate schedule (the workers' graph carries it): the run's own graph until the
+     * rate is halved or a time budget lays the schedule out over other epochs; then the workers' pool key changes
+     * and they build the new graph once, and the driver's graph takes the new schedule into its configuration.
+     */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
-                                                   DatasetMetadata metadata, int halvings, int stepsPerEpoch) {
-        WorkerSettings current = halvings == 0 ? ws
-                : ws.withGraphJson(model(cfg, metadata, halvings, stepsPerEpoch).configuration().toJson());
+                                                   DatasetMetadata metadata, MasterRounds.Schedule s, int stepsPerEpoch,
+                                                   ComputationGraph driver) {
+        WorkerSettings current = ws;
+        if (!s.equals(new MasterRounds.Schedule(0, cfg.epochs()))) {
+            var laidOut = model(cfg, metadata, s.halvings(), stepsPerEpoch, s.epochs()).configuration();
+            ScheduleSwap.adopt(driver, laidOut);
+            current = ws.withGraphJson(laidOut.toJson());
+        }
         return new ParameterAveragingMaster(jsc, new PartitionTrainer(current), cfg.aggregationDepth(),
                 cfg.averageUpdaterState());
     }

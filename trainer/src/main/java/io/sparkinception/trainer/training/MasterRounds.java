@@ -1,46 +1,59 @@
 package io.sparkinception.trainer.training;
 
 import java.util.Locale;
-import java.util.function.IntFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * The loop's rounds in a real run: one {@link ParameterAveragingMaster} round over the loaded training data. The
- * workers' graph carries the learning rate, so after the {@link DivergenceGuard} halved it the master is rebuilt.
+ * workers' graph carries the learning-rate schedule, so the master is rebuilt when the schedule changes: after the
+ * {@link DivergenceGuard} halved the rate, and once when a time budget fixed the schedule's length. The parameters
+ * and updater state travel in every round's broadcast, so a rebuilt master loses neither.
  */
 final class MasterRounds implements TrainingLoop.RoundRunner {
+
+    /** What the workers' graph is built for: the learning-rate halvings so far and the epochs the schedule spans. */
+    record Schedule(int halvings, double epochs) {
+    }
+
     private final JavaSparkContext jsc;
     private final ComputationGraph graph;
     private final JavaRDD<Example> train;
     private final String datasetId;
-    private final RoundPlan plan;
-    private final DivergenceGuard guard;
-    private final IntFunction<ParameterAveragingMaster> masterFor;
+    private final Supplier<RoundPlan> plan;
+    private final Supplier<Schedule> schedule;
+    private final Function<Schedule, ParameterAveragingMaster> masterFor;
     private ParameterAveragingMaster master;
-    private int builtFor = -1;
+    private Schedule builtFor;
 
-    /** @param masterFor the master for a number of learning-rate halvings */
-    MasterRounds(JavaSparkContext jsc, ComputationGraph graph, JavaRDD<Example> train, String datasetId, RoundPlan plan,
-                 DivergenceGuard guard, IntFunction<ParameterAveragingMaster> masterFor) {
+    /**
+     * @param schedule  the schedule the next round trains with
+     * @param masterFor the master for a schedule
+     */
+    MasterRounds(JavaSparkContext jsc, ComputationGraph graph, JavaRDD<Example> train, String datasetId,
+                 Supplier<RoundPlan> plan, Supplier<Schedule> schedule,
+                 Function<Schedule, ParameterAveragingMaster> masterFor) {
         this.jsc = jsc;
         this.graph = graph;
         this.train = train;
         this.datasetId = datasetId;
         this.plan = plan;
-        this.guard = guard;
+        this.schedule = schedule;
         this.masterFor = masterFor;
     }
 
     @Override
     public ParameterAveragingMaster.RoundResult run(RoundState before) {
-        if (builtFor != guard.halvings()) {
-            builtFor = guard.halvings();
-            master = masterFor.apply(builtFor);
+        Schedule now = schedule.get();
+        if (!now.equals(builtFor)) {
+            builtFor = now;
+            master = masterFor.apply(now);
         }
         jsc.setJobDescription(String.format(Locale.ROOT, "train round %d/%d (epoch %d)", before.round() + 1,
-                plan.totalRounds(), before.epoch() + 1));
+                plan.get().totalRounds(), before.epoch() + 1));
         return master.round(graph, train, datasetId, before);
     }
 }

@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
  * @param calibrationRounds rounds measured before the length is fixed (the first round, which also builds the
  *                          networks and warms the JIT, is not counted in the rate)
  */
-public record TimeBudget(Duration budget, int calibrationRounds) {
+public record TimeBudget(Duration budget, int calibrationRounds) implements java.io.Serializable {
+    /** Rounds measured before a run's length is fixed, after the first round of the process (which builds networks). */
+    public static final int CALIBRATION_ROUNDS = 3;
     private static final Pattern TEXT = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
     public TimeBudget {
@@ -51,6 +53,46 @@ public record TimeBudget(Duration budget, int calibrationRounds) {
     }
 
     /**
+     * What is left of this budget for the members that have not finished, split per wave: a member starting now gets
+     * {@code (budget - elapsed) / waves}, in whole seconds and at least one second (so {@link #text} reads back).
+     *
+     * @param waves the rounds of members still to run one after another (members / concurrent, the starting one included)
+     */
+    public TimeBudget left(Duration elapsed, int waves) {
+        if (waves < 1) {
+            throw new IllegalArgumentException("waves must be >= 1, got " + waves);
+        }
+        long seconds = budget.minus(elapsed).dividedBy(waves).toSeconds();
+        return new TimeBudget(Duration.ofSeconds(Math.max(1, seconds)), calibrationRounds);
+    }
+
+    /** Whether {@code elapsed} has used up the whole budget. */
+    public boolean exhaustedBy(Duration elapsed) {
+        return elapsed.compareTo(budget) >= 0;
+    }
+
+    /** The budget as {@link #parse} reads it: {@code 1h30m}, {@code 4m17s}, {@code 90s} (whole seconds). */
+    public String text() {
+        long s = budget.toSeconds();
+        StringBuilder sb = new StringBuilder();
+        if (s >= 3600) {
+            sb.append(s / 3600).append('h');
+        }
+        if (s % 3600 >= 60) {
+            sb.append(s % 3600 / 60).append('m');
+        }
+        if (s % 60 > 0 || sb.length() == 0) {
+            sb.append(s % 60).append('s');
+        }
+        return sb.toString();
+    }
+
+    /** Seconds left for training rounds: the budget minus {@code elapsed} and what is kept for the end. */
+    public double secondsLeft(Duration elapsed, double finalScoring) {
+        return (budget.toMillis() - elapsed.toMillis()) / 1000.0 - finalScoring;
+    }
+
+    /**
      * How many rounds the run gets in all.
      *
      * @param elapsed          time since the run started, when the length is decided
@@ -69,7 +111,7 @@ public record TimeBudget(Duration budget, int calibrationRounds) {
             throw new IllegalArgumentException("time-budget needs positive measured costs, got " + perRound + " s/round, "
                     + perValidation + " s/validation, " + roundsPerEpoch + " rounds/epoch");
         }
-        double left = (budget.toMillis() - elapsed.toMillis()) / 1000.0 - finalScoring;
+        double left = secondsLeft(elapsed, finalScoring);
         double validationPerRound = validateEvery > 0 ? perValidation / (roundsPerEpoch * validateEvery) : 0;
         long more = (long) Math.floor(left / (perRound + validationPerRound));
         return roundsDone + Math.max(1, more);

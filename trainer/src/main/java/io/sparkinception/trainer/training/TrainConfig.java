@@ -20,13 +20,15 @@ import org.apache.spark.storage.StorageLevel;
  * trainer's reference.conf). Validates itself.
  *
  * <p>Optional keys are null when the config omits them (reference.conf declares them {@code = null}): then the
- * default named in each accessor's key applies ({@code max-rounds}: no limit; {@code workers}:
+ * default named in each accessor's key applies ({@code max-rounds}: no limit; {@code time-budget}: none, the run
+ * lasts {@code epochs}; {@code workers}:
  * {@code spark.default.parallelism}; {@code sampling-seed}: {@code seed}; {@code learning-rate},
  * {@code lr-decay-factor}, {@code lr-decay-epochs}, {@code label-smoothing}, {@code gradient-clip}: the recipe's;
  * {@code weight-decay}, {@code batch-norm-decay}: the family's).
  */
 public record TrainConfig(String data, String output, ModelFamily family, double width, int minFilters, boolean auxHeads,
-                          int epochs, Long maxRounds, Integer workers, int batchSizePerWorker, int averagingFrequency,
+                          int epochs, Long maxRounds, String timeBudget, Integer workers, int batchSizePerWorker,
+                          int averagingFrequency,
                           int aggregationDepth, boolean averageUpdaterState, String storageLevel, int prefetch, long seed,
                           boolean resume, int checkpointEvery, String recipe, Double learningRate, Double lrDecayFactor,
                           Integer lrDecayEpochs, String lrSchedule, Double warmupEpochs, Double labelSmoothing, Double gradientClip, Double weightDecay,
@@ -47,6 +49,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(minFilters >= 1, "--min-filters must be >= 1, got " + minFilters);
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         optional(maxRounds, v -> v >= 1, "--max-rounds must be >= 1 (omit it for no limit), got " + maxRounds);
+        timeBudget = timeBudget == null || timeBudget.isBlank() ? null : timeBudget.trim();
+        TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
         optional(workers, v -> v >= 1, "--workers must be >= 1 (omit it for spark.default.parallelism), got " + workers);
         require(batchSizePerWorker >= 1, "--batch-size-per-worker must be >= 1, got " + batchSizePerWorker);
         require(averagingFrequency >= 1, "--averaging-frequency must be >= 1, got " + averagingFrequency);
@@ -92,6 +96,11 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     + "' (e.g. MEMORY_ONLY, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY)");
         }
         TrainingRecipe.of(recipe);
+    }
+
+    /** The {@code time-budget}, or null when the run lasts {@code epochs}. */
+    public TimeBudget budget() {
+        return TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
     }
 
     /** The seed of data order, training-time sampling and dropout: {@code sampling-seed}, or {@code seed} when absent. */
@@ -154,9 +163,19 @@ public record TrainConfig(String data, String output, ModelFamily family, double
      * with {@code stepsPerEpoch} optimizer steps per epoch (0: the schedule moves at whole epochs only).
      */
     public TrainingRecipe resolvedRecipe(int halvings, int stepsPerEpoch) {
+        return resolvedRecipe(halvings, stepsPerEpoch, epochs);
+    }
+
+    /**
+     * As {@link #resolvedRecipe(int, int)}, with the schedule laid out over {@code scheduleEpochs} instead of
+     * {@code epochs} (what a time budget chose; a step decay keeps its period).
+     */
+    public TrainingRecipe resolvedRecipe(int halvings, int stepsPerEpoch, double scheduleEpochs) {
         TrainingRecipe r = resolvedRecipe();
         TrainingRecipe.LearningRate lr = r.learningRate();
-        return r.withLearningRate(lr.withInitial(Math.scalb(lr.initial(), -halvings)).withStepsPerEpoch(stepsPerEpoch));
+        TrainingRecipe.LearningRate laidOut = new TrainingRecipe.LearningRate(Math.scalb(lr.initial(), -halvings),
+                lr.decay().withTotalEpochs(scheduleEpochs), lr.warmupEpochs(), stepsPerEpoch);
+        return r.withLearningRate(laidOut);
     }
 
     /**
@@ -197,7 +216,8 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getDouble("augment.saturation"), c.getBoolean("augment.random-interpolation"));
             return new TrainConfig(c.getString("data"), c.getString("output"), ModelFamily.of(c.getString("family")),
                     c.getDouble("width"), c.getInt("min-filters"), c.getBoolean("aux-heads"), c.getInt("epochs"),
-                    optional(c, "max-rounds", Config::getLong), optional(c, "workers", Config::getInt),
+                    optional(c, "max-rounds", Config::getLong), optional(c, "time-budget", Config::getString),
+                    optional(c, "workers", Config::getInt),
                     c.getInt("batch-size-per-worker"), c.getInt("averaging-frequency"), c.getInt("aggregation-depth"),
                     c.getBoolean("average-updater-state"), c.getString("storage-level"), c.getInt("prefetch"),
                     c.getLong("seed"), c.getBoolean("resume"), c.getInt("checkpoint-every"), c.getString("recipe"),

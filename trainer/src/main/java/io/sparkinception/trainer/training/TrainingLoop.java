@@ -2,6 +2,7 @@ package io.sparkinception.trainer.training;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -29,13 +30,13 @@ public final class TrainingLoop {
     /** One finished round as the listeners see it: a listener may discard it or stop the run after it. */
     public static final class Round {
         private final long index;
-        private final RoundPlan plan;
+        private final Supplier<RoundPlan> plan;
         private final RoundState before;
         private final ParameterAveragingMaster.RoundResult result;
         private boolean kept = true;
         private boolean stop;
 
-        Round(long index, RoundPlan plan, RoundState before, ParameterAveragingMaster.RoundResult result) {
+        Round(long index, Supplier<RoundPlan> plan, RoundState before, ParameterAveragingMaster.RoundResult result) {
             this.index = index;
             this.plan = plan;
             this.before = before;
@@ -52,8 +53,9 @@ public final class TrainingLoop {
             return index + 1;
         }
 
+        /** The run's plan as it stands now: a time budget fixes the run's length once, after its calibration rounds. */
         public RoundPlan plan() {
-            return plan;
+            return plan.get();
         }
 
         /** The parameters and updater state the round started from. */
@@ -85,16 +87,21 @@ public final class TrainingLoop {
         }
 
         public boolean isLast() {
-            return plan.isLast(index);
+            return plan.get().isLast(index);
         }
     }
 
     private final ComputationGraph graph;
-    private final RoundPlan plan;
+    private final Supplier<RoundPlan> plan;
     private final RoundRunner runner;
     private final List<Listener> listeners;
 
     public TrainingLoop(ComputationGraph graph, RoundPlan plan, RoundRunner runner, List<Listener> listeners) {
+        this(graph, () -> plan, runner, listeners);
+    }
+
+    /** A loop whose plan may change once while it runs (a time budget fixing the run's length). */
+    TrainingLoop(ComputationGraph graph, Supplier<RoundPlan> plan, RoundRunner runner, List<Listener> listeners) {
         this.graph = graph;
         this.plan = plan;
         this.runner = runner;
@@ -105,9 +112,10 @@ public final class TrainingLoop {
     public long run(long firstRound) throws IOException {
         long round = firstRound;
         boolean stop = false;
-        while (round < plan.totalRounds() && !stop) {
+        while (round < plan.get().totalRounds() && !stop) {
+            RoundPlan p = plan.get();
             RoundState before = new RoundState(graph.params().toFloatVector(), PartitionTrainer.updaterState(graph),
-                    round, plan.iteration(round), plan.epoch(round));
+                    round, p.iteration(round), p.epoch(round));
             Round r = new Round(round, plan, before, runner.run(before));
             for (Listener l : listeners) {
                 l.afterRound(r);

@@ -32,6 +32,7 @@ final class ValidationListener implements TrainingLoop.Listener {
     private EvalCounts lastVal;
     private EvalCounts lastTest;
     private EvalCounts emaVal;
+    private long lastScored = -1;
 
     /** @param ema the EMA listener, or null when EMA is off */
     ValidationListener(Sets sets, int everyEpochs, ComputationGraph graph, EmaListener ema, RunClock clock,
@@ -52,9 +53,29 @@ final class ValidationListener implements TrainingLoop.Listener {
         }
         RoundPlan plan = round.plan();
         long i = round.index();
-        if (!(round.isLast() || plan.endsEpoch(i) && plan.epochsDoneAfter(i) % everyEpochs == 0)) {
+        if (!(round.isLast() || plan.endsEpoch(i) && plan.epochsDoneAfter(i) % everyEpochs == 0) || i == lastScored) {
             return;
         }
+        score(round);
+    }
+
+    /**
+     * Scores the current parameters now, as a validation of this round (a time budget's calibration times one pass);
+     * returns the seconds it took, 0 when there is nothing to score. The round is not scored again after it.
+     */
+    double timedPass(TrainingLoop.Round round) {
+        if (sets.val() == null && sets.eval() == null) {
+            return 0;
+        }
+        double start = clock.loopSeconds();
+        score(round);
+        return clock.loopSeconds() - start;
+    }
+
+    private void score(TrainingLoop.Round round) {
+        RoundPlan plan = round.plan();
+        long i = round.index();
+        lastScored = i;
         float[] now = graph.params().toFloatVector();
         if (sets.val() != null) {
             sets.jsc().setJobDescription("train: validate after round " + round.number());

@@ -49,7 +49,7 @@ public record WorkerSettings(String graphJson, int batchSize, int averagingFrequ
                 augmentation, prefetch, kernels);
     }
 
-    /** The same settings for another graph (the learning-rate schedule changed: halved after diverged rounds). */
+    /** The same settings for another graph (the learning-rate schedule changed: halved, or laid out by a time budget). */
     public WorkerSettings withGraphJson(String json) {
         return new WorkerSettings(json, batchSize, averagingFrequency, seed, numClasses, imageSize, inputSize, channels,
                 mean, scale, augmentation, prefetch, kernels);

@@ -21,7 +21,8 @@ class RunRecordsTest {
     static DistributedTrainer.Summary summary() {
         return new DistributedTrainer.Summary("googlenet", 0.25, 12, 3.0, 960, 41.5, 0.61, 0.9, 1.2, Double.NaN, 23.1,
                 "ab12", 123456, 2, 8, 5, 42, 32, 28, 43, 7, Double.NaN, Double.NaN, Double.NaN, 0, 1, 0.5,
-                new KernelReport("onednn", "onednn", Map.of("ConvolutionLayer", Map.of("oneDNN", 57))));
+                new KernelReport("onednn", "onednn", Map.of("ConvolutionLayer", Map.of("oneDNN", 57))),
+                new BudgetDecision("30m", 412, 26.4, 1.53, 4.1, 4, false));
     }
 
     @Test

@@ -65,7 +65,7 @@ class ScheduleSettingsTest {
         assertInstanceOf(StepSchedule.class, schedule(p));
     }
 
-    private static ISchedule schedule(IUpdater u) {
+    static ISchedule schedule(IUpdater u) {
         if (u instanceof Adam a) {
             return a.getLearningRateSchedule();
         }
@@ -75,7 +75,8 @@ class ScheduleSettingsTest {
         throw new AssertionError("unexpected updater " + u);
     }
 
-    private static IUpdater updater(ComputationGraphConfiguration conf) {
+    /** The updater of the first trainable layer, read back from the configuration's JSON (what workers build). */
+    static IUpdater updater(ComputationGraphConfiguration conf) {
         ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(conf.toJson());
         for (var v : back.getVertices().values()) {
             if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BaseLayer b && b.getIUpdater() != null) {

@@ -39,6 +39,25 @@ class TimeBudgetTest {
     }
 
     @Test
+    void aBudgetReadsBackFromItsText() {
+        for (String text : new String[] {"90s", "30m", "1h30m", "2h", "1h5s", "4m17s"}) {
+            TimeBudget b = TimeBudget.parse(text, 3);
+            assertEquals(b, TimeBudget.parse(b.text(), 3), text);
+        }
+        assertEquals("1m30s", TimeBudget.parse("90s", 3).text());
+        assertEquals("2h", TimeBudget.parse("120m", 3).text());
+    }
+
+    @Test
+    void whatIsLeftIsSplitPerWaveInWholeSecondsAndNeverBelowOne() {
+        TimeBudget b = TimeBudget.parse("1h", 3);
+        assertEquals(Duration.ofSeconds(1000), b.left(Duration.ofSeconds(600), 3).budget());
+        assertEquals(Duration.ofSeconds(1066), b.left(Duration.ofSeconds(400), 3).budget());
+        assertEquals(Duration.ofSeconds(1), b.left(Duration.ofHours(2), 2).budget());
+        assertEquals(510.0, TimeBudget.parse("10m", 3).secondsLeft(Duration.ofSeconds(60), 30));
+    }
+
+    @Test
     void anEnsembleSplitsTheBudgetEvenly() {
         assertEquals(Duration.ofMinutes(10), TimeBudget.parse("1h10m", 2).share(7).budget());
         assertThrows(IllegalArgumentException.class, () -> TimeBudget.parse("1h", 2).share(0));

@@ -102,7 +102,7 @@ class TrainingLoopTest {
         ProgressListener progress = new ProgressListener(8, epoch -> 0.01 * guard.learningRateScale(), 0, clock, metrics, log);
         EmaListener ema = new EmaListener(0.5, g, g.params().toFloatVector());
         CheckpointListener checkpoints = new CheckpointListener(new Checkpoints(files, out.toString()), checkpointEvery, g,
-                progress, ema, guard, clock, metrics);
+                progress, ema, guard, clock, metrics, () -> null);
         return new Wired(guard, metrics, progress, ema, List.of(
                 new DivergenceListener(guard, true, g, metrics, out.toString(), log), progress, ema, checkpoints));
     }
