@@ -21,9 +21,11 @@ import java.util.Map;
  * @param wideWidth   factor on the train width for the wide members (the paper had one wider model)
  * @param families    empty: every member uses the train family; else member i uses families[i mod n]
  * @param concurrent  members trained at the same time on the cluster
+ * @param weights     how the members are weighted in the ensemble's average ({@code ensemble.json}'s weights)
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
-                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String rendered) {
+                             List<ModelFamily> families, int concurrent, MemberInit memberInit, Weighting weights,
+                             String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
@@ -35,6 +37,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         require(wideWidth > 0 && Double.isFinite(wideWidth), "--wide-width must be > 0, got " + wideWidth);
         require(concurrent >= 1, "--concurrent must be >= 1, got " + concurrent);
         require(memberInit != null, "--member-init must be shared or distinct");
+        require(weights != null, "--weights must be uniform or val-loss");
         families = List.copyOf(families);
     }
 
@@ -44,6 +47,11 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
      * {@link TrainPreflight#check}. Pure: a function of the settings and the data's metadata.
      */
     public void check(TrainConfig base, DatasetMetadata metadata, String dataDir) {
+        if (weights == Weighting.VAL_LOSS && metadata.counts().perSplit().getOrDefault("val", 0L) == 0) {
+            throw new IllegalArgumentException("--weights val-loss fits the member weights on the data's val/ split, but "
+                    + dataDir + " has no val examples; preprocess with a val split (preprocess --val-fraction) or use"
+                    + " --weights uniform");
+        }
         double widest = wideMembers > 0 ? base.width() * wideWidth : base.width();
         if (widest > ModelSpec.MAX_WIDTH_MULTIPLIER) {
             throw new IllegalArgumentException("--wide-width " + wideWidth + " makes the wide members " + widest
@@ -78,6 +86,33 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         }
     }
 
+    /**
+     * How the members are weighted in the ensemble's average: {@code uniform} (the paper) or {@code val-loss} (the
+     * weights that minimise the log loss of the weighted average on the data's val split, {@link MixtureWeights}).
+     */
+    public enum Weighting {
+        UNIFORM("uniform"), VAL_LOSS("val-loss");
+
+        private final String id;
+
+        Weighting(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Weighting of(String value) {
+            for (Weighting w : values()) {
+                if (w.id.equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--weights must be uniform or val-loss, got '" + value + "'");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -92,7 +127,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                     : java.util.Arrays.stream(fams.split(",")).map(String::trim).map(ModelFamily::of).toList();
             return new EnsembleConfig(c.getString("data"), c.getString("output"), c.getInt("members"),
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
-                    MemberInit.of(c.getString("member-init")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    MemberInit.of(c.getString("member-init")), Weighting.of(c.getString("weights")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

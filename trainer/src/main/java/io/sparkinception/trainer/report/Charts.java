@@ -114,6 +114,39 @@ public final class Charts {
     }
 
     /**
+     * The members × members error overlap as a heat map: cell (a, b) is the share (%) of the examples either member
+     * gets wrong that both get wrong; the diagonal is left blank. Empty with fewer than two members.
+     */
+    public static Optional<BufferedImage> errorOverlap(ReportInput.ErrorAgreement agreement) {
+        int n = agreement.members().size();
+        if (n < 2) {
+            return Optional.empty();
+        }
+        double[][] m = ReportTables.overlapMatrix(agreement);
+        List<String> names = agreement.members().stream().map(ReportInput.MemberAccuracy::name).toList();
+        List<String> rows = new ArrayList<>(names);
+        java.util.Collections.reverse(rows); // the first member on the top row
+        List<Number[]> heat = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (a != b && Double.isFinite(m[a][b])) {
+                    heat.add(new Number[] {b, n - 1 - a, 100 * m[a][b]});
+                }
+            }
+        }
+        int side = Math.max(460, 200 + 48 * n);
+        HeatMapChart chart = new HeatMapChartBuilder().width(side + 140).height(side)
+                .title("Error overlap of member pairs (% both wrong of either wrong)").xAxisTitle("member")
+                .yAxisTitle("member").build();
+        chart.getStyler().setMin(0).setMax(100).setShowValue(n <= 12).setHeatMapValueDecimalPattern("0")
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0xfdae6b), new Color(0x7f2704)});
+        chart.getStyler().setXAxisLabelRotation(n > 6 ? 90 : 0);
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.addSeries("error overlap (%)", names, rows, heat);
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    /**
      * Learning curves side by side: training loss per epoch (left) and validation top-1 accuracy per epoch
      * (right), one line per member.
      */
