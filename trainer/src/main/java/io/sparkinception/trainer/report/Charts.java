@@ -42,7 +42,9 @@ public final class Charts {
 
     /**
      * Per-class error bars of the ensemble and the best member, classes sorted by descending ensemble error
-     * (by the first model's error when there is no ensemble), labelled "index name".
+     * (by the first model's error when there is no ensemble), labelled "index name". Classes without examples in
+     * the evaluated data (no error) are left out rather than drawn as 0 % error; the legend sits below the plot,
+     * where it cannot cover bars.
      */
     public static Optional<BufferedImage> perClassError(List<ClassRow> perClass, List<String> classNames) {
         List<String> models = new ArrayList<>();
@@ -53,16 +55,23 @@ public final class Charts {
         models.add(all.get(0));
         ReportTables.bestMember(perClass).filter(m -> !models.contains(m)).ifPresent(models::add);
         int n = classNames.size();
-        List<Integer> order = ReportTables.classesByError(perClass, models.get(0), n);
+        double[] first = ReportTables.errors(perClass, models.get(0), n);
+        List<Integer> order = ReportTables.classesByError(perClass, models.get(0), n).stream()
+                .filter(c -> !Double.isNaN(first[c])).toList();
+        if (order.isEmpty()) {
+            return Optional.empty();
+        }
         List<String> labels = new ArrayList<>();
         for (int c : order) {
             labels.add(shorten(c + " " + classNames.get(c), 28));
         }
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 200 + 22 * n)).height(560)
-                .title("Per-class top-1 error (sorted by " + models.get(0) + ")").xAxisTitle("class")
-                .yAxisTitle("top-1 error (%)").build();
-        chart.getStyler().setXAxisLabelRotation(n > 8 ? 90 : 0).setLegendPosition(Styler.LegendPosition.InsideNE)
-                .setAntiAlias(true);
+        int shown = order.size();
+        String title = "Per-class top-1 error (sorted by " + models.get(0) + ")"
+                + (shown < n ? ", " + (n - shown) + " classes without examples left out" : "");
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 200 + 22 * shown)).height(600)
+                .title(title).xAxisTitle("class").yAxisTitle("top-1 error (%)").build();
+        chart.getStyler().setXAxisLabelRotation(shown > 8 ? 90 : 0).setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal).setAntiAlias(true);
         chart.getStyler().setYAxisMin(0.0);
         for (String model : models) {
             double[] e = ReportTables.errors(perClass, model, n);
