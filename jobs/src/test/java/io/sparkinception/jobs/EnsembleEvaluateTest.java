@@ -62,7 +62,8 @@ class EnsembleEvaluateTest {
         assertEquals(0, run("ensemble", "--data", root.resolve("prep").toString(), "--output", root.resolve("ens").toString(),
                 "--members", "3", "--width", "0.25", "--min-filters", "8", "--epochs", "1", "--batch-size-per-worker", "16",
                 "--averaging-frequency", "4", "--learning-rate", "0.003", "--batch-norm-decay", "0.9", "--ema-decay", "0",
-                "--augment.random-crop", "false", "--validate-every-epochs", "1"), err.toString(StandardCharsets.UTF_8));
+                "--augment.random-crop", "false", "--validate-every-epochs", "1", "--weights", "val-loss"),
+                err.toString(StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -117,6 +118,38 @@ class EnsembleEvaluateTest {
                 .mapToLong(l -> Long.parseLong(l.split(",")[2])).sum();
         assertEquals(examples, confusionTotal);
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("members x crops"));
+
+        // --weights val-loss: ensemble.json records weights fitted on val that do not raise its log loss, and
+        // evaluate applies them (member-weights = manifest) and reports the members' error agreement.
+        JsonNode weights = Json.mapper().readTree(root.resolve("ens/ensemble.json").toFile()).get("weights");
+        assertEquals("val-loss", weights.get("method").asText());
+        double sum = 0;
+        for (int i = 0; i < 3; i++) {
+            double w = weights.get("weights").get(i).asDouble();
+            assertTrue(w >= 0 && w <= 1, weights.toString());
+            sum += w;
+            assertEquals(w, json.at("/member_weights/weights/member-" + (i + 1)).asDouble(), 1e-12);
+        }
+        assertEquals(1.0, sum, 1e-9);
+        assertTrue(weights.get("val_examples").asLong() > 0, weights.toString());
+        assertTrue(weights.get("weighted_val_log_loss").asDouble() <= weights.get("uniform_val_log_loss").asDouble(),
+                weights.toString());
+        assertEquals("manifest", json.at("/member_weights/source").asText());
+        assertEquals("val-loss", json.at("/member_weights/method").asText());
+        JsonNode agreement = json.get("error_agreement");
+        assertEquals(examples, agreement.get("examples").asLong());
+        assertEquals(3, agreement.get("pairs").size(), "pairs of 3 members");
+        for (int i = 0; i < 3; i++) {
+            // Each member's own top-1 at the detail policy (144 crops) is its metrics' top-1.
+            assertEquals(1 - json.get("members").get(i).at("/summary/eval_top1_error_144crop").asDouble(),
+                    agreement.get("members").get(i).get("top1").asDouble(), 1e-12);
+        }
+        for (JsonNode pair : agreement.get("pairs")) {
+            assertTrue(pair.get("both_wrong").asLong() <= pair.get("either_wrong").asLong(), pair.toString());
+        }
+        assertEquals(4, Files.readAllLines(report.resolve("error_agreement.csv")).size());
+        assertTrue(Files.size(report.resolve("error_overlap.png")) > 0);
+        assertTrue(html.contains("low overlap"), "the HTML tells how to read the error agreement");
     }
 
     @Test

@@ -23,9 +23,10 @@ import java.util.Map;
  * @param families    empty: every member uses the train family; else member i uses families[i mod n]
  * @param concurrent  members trained at the same time on the cluster
  * @param timeBudget  the wall-clock budget of all members together ({@code 2h}), or null
+ * @param weights     how the members are weighted in the ensemble's average ({@code ensemble.json}'s weights)
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
-                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String timeBudget,
+                             List<ModelFamily> families, int concurrent, MemberInit memberInit, String timeBudget, Weighting weights,
                              String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
@@ -40,6 +41,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         require(memberInit != null, "--member-init must be shared or distinct");
         timeBudget = timeBudget == null || timeBudget.isBlank() ? null : timeBudget.trim();
         TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
+        require(weights != null, "--weights must be uniform or val-loss");
         families = List.copyOf(families);
     }
 
@@ -52,6 +54,11 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         if (timeBudget != null && base.timeBudget() != null) {
             throw new IllegalArgumentException("time-budget is set for the ensemble (" + timeBudget + ", all members) and"
                     + " for train (" + base.timeBudget() + ", each member): set one of them");
+        }
+        if (weights == Weighting.VAL_LOSS && metadata.counts().perSplit().getOrDefault("val", 0L) == 0) {
+            throw new IllegalArgumentException("--weights val-loss fits the member weights on the data's val/ split, but "
+                    + dataDir + " has no val examples; preprocess with a val split (preprocess --val-fraction) or use"
+                    + " --weights uniform");
         }
         double widest = wideMembers > 0 ? base.width() * wideWidth : base.width();
         if (widest > ModelSpec.MAX_WIDTH_MULTIPLIER) {
@@ -92,6 +99,33 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         }
     }
 
+    /**
+     * How the members are weighted in the ensemble's average: {@code uniform} (the paper) or {@code val-loss} (the
+     * weights that minimise the log loss of the weighted average on the data's val split, {@link MixtureWeights}).
+     */
+    public enum Weighting {
+        UNIFORM("uniform"), VAL_LOSS("val-loss");
+
+        private final String id;
+
+        Weighting(String id) {
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public static Weighting of(String value) {
+            for (Weighting w : values()) {
+                if (w.id.equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--weights must be uniform or val-loss, got '" + value + "'");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -107,7 +141,8 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
             return new EnsembleConfig(c.getString("data"), c.getString("output"), c.getInt("members"),
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
                     MemberInit.of(c.getString("member-init")),
-                    c.hasPath("time-budget") ? c.getString("time-budget") : null, c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    c.hasPath("time-budget") ? c.getString("time-budget") : null,
+                    Weighting.of(c.getString("weights")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

@@ -36,9 +36,12 @@ public final class EnsembleTrainer {
     private EnsembleTrainer() {
     }
 
-    /** {@code ensemble.json}: the manifest evaluation reads. */
+    /**
+     * {@code ensemble.json}: the manifest evaluation reads. {@code weights}: the members' weights in the ensemble's
+     * average (null in manifests written before weights existed: uniform).
+     */
     public record Manifest(int formatVersion, String createdAt, String data, DatasetMetadata.Spec spec,
-                           List<String> classes, List<MemberEntry> members, double totalTrainingSeconds,
+                           List<String> classes, List<MemberEntry> members, MemberWeights weights, double totalTrainingSeconds,
                            double wallSeconds, String ensembleConfig, String trainConfig) {
         public static final String FILE_NAME = "ensemble.json";
 
@@ -125,8 +128,9 @@ public final class EnsembleTrainer {
                 }
             }
             double total = entries.stream().mapToDouble(MemberEntry::trainingSeconds).sum();
+            MemberWeights weights = weights(spark, files, ens, base, data, metadata, entries, log);
             Manifest manifest = new Manifest(1, Instant.now().toString(), data, metadata.spec(),
-                    metadata.classes().stream().map(c -> c.label()).toList(), entries, total,
+                    metadata.classes().stream().map(c -> c.label()).toList(), entries, weights, total,
                     (System.nanoTime() - start) / 1e9, ens.rendered(), base.rendered());
             files.writeAtomically(out + "/" + Manifest.FILE_NAME, Json.toJson(manifest));
             log.printf(Locale.ROOT, "ensemble: done, %d members, %s of member training (wall %s); manifest %s/ensemble.json%n",
@@ -168,6 +172,25 @@ public final class EnsembleTrainer {
             files.writeAtomically(out + "/" + MemberBudgets.FILE_NAME, Json.toJson(budgets.record()));
             return share;
         }
+    }
+
+    /** The members' weights: uniform, or fitted on the val split ({@link ValidationWeights}). */
+    private static MemberWeights weights(SparkSession spark, HadoopFiles files, EnsembleConfig ens, TrainConfig base,
+                                         String data, DatasetMetadata metadata, List<MemberEntry> entries,
+                                         PrintStream log) throws IOException {
+        if (ens.weights() == EnsembleConfig.Weighting.UNIFORM) {
+            return MemberWeights.uniform(entries.size());
+        }
+        log.println("ensemble: scoring the members on " + data + "/val for --weights val-loss");
+        MemberWeights w = ValidationWeights.fit(spark, files, data, metadata, entries, base.kernels());
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            shown.add(String.format(Locale.ROOT, "%s %.3f", entries.get(i).name(), w.weights().get(i)));
+        }
+        log.printf(Locale.ROOT, "ensemble: val-loss weights %s; val log loss %.4f uniform, %.4f weighted (%,d examples,"
+                        + " %d EM iterations)%n", String.join(", ", shown), w.uniformValLogLoss(), w.weightedValLogLoss(),
+                w.valExamples(), w.iterations());
+        return w;
     }
 
     private static MemberEntry trainMember(SparkSession spark, HadoopFiles files, EnsembleMember m, EnsembleConfig ens,

@@ -20,7 +20,8 @@ import java.util.Map;
  */
 public record EvaluateConfig(String model, String report, String data, String split, String format, String input,
                              String imagesRoot, String classNames, List<CropPolicy> crops, String members,
-                             CropReduction reduction, boolean mirrorCrops, ModelSet.Weights weights, int batchSize, int workers,
+                             CropReduction reduction, boolean mirrorCrops, ModelSet.Weights weights,
+                             MemberWeighting memberWeights, int batchSize, int workers,
                              int confusedPairs, int examplesPerPair, boolean overwrite, Kernels kernels, String rendered)
         implements Serializable {
     public static final String NAMESPACE = "spark-inception.evaluate";
@@ -40,7 +41,29 @@ public record EvaluateConfig(String model, String report, String data, String sp
         require(split.isEmpty() || List.of("train", "val", "test").contains(split),
                 "--split must be empty (auto), train, val or test, got '" + split + "'");
         ModelSet.checkMembers(members);
+        require(memberWeights != null, "--member-weights must be manifest or uniform");
         crops = List.copyOf(crops);
+    }
+
+    /**
+     * The members' weights in the ensemble's average: {@code manifest} (what {@code ensemble.json} records; uniform
+     * when it records none) or {@code uniform} (equal weights, to compare).
+     */
+    public enum MemberWeighting {
+        MANIFEST, UNIFORM;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static MemberWeighting of(String value) {
+            for (MemberWeighting w : values()) {
+                if (w.id().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return w;
+                }
+            }
+            throw new IllegalArgumentException("--member-weights must be manifest or uniform, got '" + value + "'");
+        }
     }
 
     private static CropReduction cropReduction(String name) {
@@ -90,7 +113,8 @@ public record EvaluateConfig(String model, String report, String data, String sp
             return new EvaluateConfig(c.getString("model"), c.getString("report"), c.getString("data"),
                     c.getString("split"), c.getString("format"), c.getString("input"), c.getString("images-root"),
                     c.getString("class-names"), crops, c.getString("members"), cropReduction(c.getString("crop-reduction")), c.getBoolean("mirror-crops"),
-                    ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("workers"),
+                    ModelSet.Weights.of(c.getString("weights")), MemberWeighting.of(c.getString("member-weights")),
+                    c.getInt("batch-size"), c.getInt("workers"),
                     c.getInt("confused-pairs"), c.getInt("examples-per-pair"), c.getBoolean("overwrite"), Kernels.of(c.getString("kernels"), "--kernels"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {

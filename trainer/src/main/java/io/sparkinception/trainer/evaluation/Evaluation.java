@@ -4,6 +4,7 @@ import io.sparkinception.trainer.inference.CropPolicy;
 import io.sparkinception.trainer.inference.DistributedScorer;
 import io.sparkinception.trainer.inference.EvaluationResult;
 import io.sparkinception.trainer.inference.ScorerSettings;
+import io.sparkinception.trainer.ensemble.MemberWeights;
 
 import com.typesafe.config.ConfigFactory;
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -107,8 +108,12 @@ public final class Evaluation {
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
         ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), models.inputSize(), cfg.batchSize(),
                 0, cfg.reduction(), cfg.mirrorCrops());
+        MemberWeights memberWeights = models.weights(cfg.memberWeights());
+        log.printf(Locale.ROOT, "evaluate: member weights %s (%s): %s%n", cfg.memberWeights().id(), memberWeights.method(),
+                memberWeights.weights().stream().map(w -> String.format(Locale.ROOT, "%.3f", w)).toList());
         DistributedScorer.Plan settings = new DistributedScorer.Plan(names, cfg.crops(), cfg.detailPolicy(),
-                trained.classes().size(), scorer, ReportWriter.MAX_SAMPLES, cfg.examplesPerPair(), cfg.kernels());
+                trained.classes().size(), scorer, memberWeights.array(), ReportWriter.MAX_SAMPLES,
+                cfg.examplesPerPair(), cfg.kernels(), false);
         int passes = cfg.crops().stream().mapToInt(scorer::forwardPasses).sum();
         jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
                 names.size(), passes));
@@ -151,7 +156,7 @@ public final class Evaluation {
         }
 
         ReportInput input = ReportBuilder.build(files, cfg, models, trained, shownDataDir != null ? shownDataDir : dataDir,
-                split, metrics, outcome, table, spark.version());
+                split, metrics, outcome, table, memberWeights, spark.version());
         Files.createDirectories(report);
         ReportWriter.write(input, report);
         Files.writeString(report.resolve("predictions.csv"), predictionsCsv(outcome.predictions(), trained));

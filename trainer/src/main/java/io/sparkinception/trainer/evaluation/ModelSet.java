@@ -6,6 +6,7 @@ import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.IOException;
 import io.sparkinception.trainer.ensemble.EnsembleTrainer;
+import io.sparkinception.trainer.ensemble.MemberWeights;
 import io.sparkinception.trainer.training.DistributedTrainer;
 import io.sparkinception.trainer.training.RunRecords;
 import java.util.ArrayList;
@@ -20,8 +21,22 @@ import java.util.List;
  * @param ensemble  whether it is an ensemble directory
  * @param members   the selected members, in manifest order
  * @param metadata  the preprocessing metadata the models were trained on (spec, classes)
+ * @param recorded  the member weights the ensemble's manifest records for the selected members (uniform for a
+ *                  single model or a manifest without weights)
  */
-public record ModelSet(String root, boolean ensemble, List<Member> members, DatasetMetadata metadata) {
+public record ModelSet(String root, boolean ensemble, List<Member> members, DatasetMetadata metadata,
+                       MemberWeights recorded) {
+
+    /**
+     * The weights of the members' average under {@code --member-weights}: the recorded ones (those of the selected
+     * members, renormalized, when {@code --members N} selects the first N) or uniform.
+     */
+    public MemberWeights weights(EvaluateConfig.MemberWeighting choice) {
+        if (choice == EvaluateConfig.MemberWeighting.UNIFORM) {
+            return MemberWeights.uniform(members.size());
+        }
+        return recorded;
+    }
 
     /** Inference weights to use: the final parameters or the Polyak (EMA) average. */
     public enum Weights {
@@ -71,6 +86,27 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
     }
 
     /**
+     * The recorded weights of the first {@code n} of {@code all} members, renormalized to sum to 1; uniform when the
+     * manifest records none.
+     */
+    static MemberWeights recorded(MemberWeights manifest, int all, int n, String root) {
+        if (manifest == null) {
+            return MemberWeights.uniform(n);
+        }
+        if (manifest.weights().size() != all) {
+            throw new IllegalArgumentException(root + "/" + EnsembleTrainer.Manifest.FILE_NAME + " records "
+                    + manifest.weights().size() + " member weights for " + all + " members");
+        }
+        List<Double> first = manifest.weights().subList(0, n);
+        double total = first.stream().mapToDouble(Double::doubleValue).sum();
+        io.sparkinception.trainer.inference.Combiner.checkMemberWeights(
+                first.stream().mapToDouble(Double::doubleValue).toArray(), n);
+        return new MemberWeights(manifest.method(), first.stream().map(w -> w / total).toList(), manifest.modelFile(),
+                manifest.valExamples(), manifest.uniformValLogLoss(), manifest.weightedValLogLoss(),
+                manifest.iterations(), manifest.converged());
+    }
+
+    /**
      * Checks a {@code --members} value without the models: {@code all} (returns 0) or a number >= 1 (returned).
      */
     public static int checkMembers(String members) {
@@ -98,8 +134,11 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
         List<String> names = new ArrayList<>();
         List<String> dirs = new ArrayList<>();
         boolean ensemble = files.exists(root + "/" + EnsembleTrainer.Manifest.FILE_NAME);
+        MemberWeights manifestWeights = null;
         if (ensemble) {
-            for (EnsembleTrainer.MemberEntry m : EnsembleTrainer.Manifest.read(files, root).members()) {
+            EnsembleTrainer.Manifest manifest = EnsembleTrainer.Manifest.read(files, root);
+            manifestWeights = manifest.weights();
+            for (EnsembleTrainer.MemberEntry m : manifest.members()) {
                 names.add(m.name());
                 // Members live below the ensemble directory; resolve them there, so a moved ensemble still works.
                 dirs.add(root + "/" + m.name());
@@ -150,6 +189,6 @@ public record ModelSet(String root, boolean ensemble, List<Member> members, Data
             SafeModelLoader.validate(file, model);
             out.add(new Member(names.get(i), d, model, summary));
         }
-        return new ModelSet(root, ensemble, List.copyOf(out), metadata);
+        return new ModelSet(root, ensemble, List.copyOf(out), metadata, recorded(manifestWeights, names.size(), n, root));
     }
 }

@@ -5,7 +5,9 @@ import io.sparkinception.trainer.inference.ClassMetrics;
 import io.sparkinception.trainer.inference.ConfusedPair;
 import io.sparkinception.trainer.inference.CropPolicy;
 import io.sparkinception.trainer.inference.DistributedScorer;
+import io.sparkinception.trainer.inference.ErrorAgreement;
 import io.sparkinception.trainer.inference.EvaluationResult;
+import io.sparkinception.trainer.ensemble.MemberWeights;
 import io.sparkinception.trainer.inference.ReliabilityBin;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
@@ -31,8 +33,8 @@ final class ReportBuilder {
 
     static ReportInput build(HadoopFiles files, EvaluateConfig cfg, ModelSet models, DatasetMetadata trained,
                              String dataDir, String split, Map<String, EvaluationResult> metrics,
-                             DistributedScorer.Outcome outcome, List<ReportInput.ResultRow> table, String sparkVersion)
-            throws IOException {
+                             DistributedScorer.Outcome outcome, List<ReportInput.ResultRow> table,
+                             MemberWeights weights, String sparkVersion) throws IOException {
         DatasetMetadata.Spec spec = trained.spec();
         int nc = trained.classes().size();
         List<String> classNames = new ArrayList<>();
@@ -109,7 +111,32 @@ final class ReportBuilder {
                 models.members().size(), models.members().size() == 1 ? "" : "s",
                 cfg.crops().stream().map(CropPolicy::id).toList(), dataDir.substring(dataDir.lastIndexOf('/') + 1), split);
         return new ReportInput(title, classNames, table, perClass, confusion, pairs, members, data,
-                ReportInput.Pixels.of(spec), samples, calibration, ece, logLoss, createdBy);
+                ReportInput.Pixels.of(spec), samples, calibration, ece, logLoss, weighting(cfg, models, weights),
+                agreement(models, outcome.agreement().result()), createdBy);
+    }
+
+    /** The member weights the ensemble's average used, by member name. */
+    static ReportInput.MemberWeighting weighting(EvaluateConfig cfg, ModelSet models, MemberWeights weights) {
+        Map<String, Double> byName = new LinkedHashMap<>();
+        for (int i = 0; i < models.members().size(); i++) {
+            byName.put(models.members().get(i).name(), weights.weights().get(i));
+        }
+        return new ReportInput.MemberWeighting(cfg.memberWeights().id(), weights.method(), byName);
+    }
+
+    /** Each member's own top-1 and every pair's error agreement, by member name. */
+    static ReportInput.ErrorAgreement agreement(ModelSet models, ErrorAgreement a) {
+        List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
+        List<ReportInput.MemberAccuracy> members = new ArrayList<>();
+        List<ReportInput.PairAgreement> pairs = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            members.add(new ReportInput.MemberAccuracy(names.get(i), a.top1(i)));
+            for (int j = i + 1; j < names.size(); j++) {
+                pairs.add(new ReportInput.PairAgreement(names.get(i), names.get(j), a.bothWrong()[i][j],
+                        a.eitherWrong()[i][j], a.overlap(i, j), a.kappa(i, j)));
+            }
+        }
+        return new ReportInput.ErrorAgreement(a.examples(), members, pairs);
     }
 
     /** A member as the report shows it: its summary.json fields plus its evaluation errors per crop policy. */

@@ -41,6 +41,15 @@ public final class BatchScorer {
 
     /** The members' vectors of each example averaged ({@link Combiner#overMembers}): {@code [example][class]}. */
     public static double[][] ensemble(double[][][] perMember) {
+        return ensemble(perMember, Combiner.uniform(perMember.length));
+    }
+
+    /**
+     * The members' vectors of each example, weighted ({@link Combiner#overMembers(double[][], double[])}, one weight
+     * per member): {@code [example][class]}.
+     */
+    public static double[][] ensemble(double[][][] perMember, double[] memberWeights) {
+        Combiner.checkMemberWeights(memberWeights, perMember.length);
         double[][] out = new double[perMember[0].length][];
         double[][] one = new double[perMember.length][];
         for (int e = 0; e < out.length; e++) {
@@ -48,7 +57,7 @@ public final class BatchScorer {
                 one[m] = perMember[m][e];
             }
             double[] invalid = firstInvalid(one);
-            out[e] = invalid != null ? invalid : Combiner.overMembers(one);
+            out[e] = invalid != null ? invalid : Combiner.overMembers(one, memberWeights);
         }
         return out;
     }

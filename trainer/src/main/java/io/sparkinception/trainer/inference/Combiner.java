@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Combines softmax probabilities over crops and ensemble members, as in the GoogLeNet paper: each member's crops
- * are reduced first (weighted mean, or class-wise max), then the members are averaged with equal weight.
+ * are reduced first (weighted mean, or class-wise max), then the members are averaged, with equal weight (the
+ * paper) or with the ensemble's recorded member weights ({@code ensemble --weights val-loss}).
  * With {@link CropReduction#MEAN} and the same crop weights for every member this equals the weighted mean over
  * all (member, crop) pairs.
  *
@@ -76,17 +77,53 @@ public final class Combiner {
 
     /** The equal-weight mean of the members' probability vectors ({@code [member][class]}). */
     public static double[] overMembers(double[][] members) {
+        return overMembers(members, uniform(members.length));
+    }
+
+    /**
+     * The weighted mean of the members' probability vectors ({@code [member][class]}): {@code sum_i w_i p_i / sum_i w_i}.
+     * Weights are non-negative with a positive sum and need not be normalized; equal weights of 1 give exactly
+     * (bit for bit) {@link #overMembers(double[][])}.
+     */
+    public static double[] overMembers(double[][] members, double[] weights) {
         int classes = checkMatrix(members, "member", "ensemble");
+        double total = checkMemberWeights(weights, members.length);
         double[] out = new double[classes];
-        for (double[] m : members) {
+        for (int i = 0; i < members.length; i++) {
             for (int k = 0; k < classes; k++) {
-                out[k] += m[k];
+                out[k] += weights[i] * members[i][k];
             }
         }
         for (int k = 0; k < classes; k++) {
-            out[k] /= members.length;
+            out[k] /= total;
         }
         return out;
+    }
+
+    /** {@code n} weights of 1: the members averaged with equal weight. */
+    public static double[] uniform(int n) {
+        double[] w = new double[n];
+        java.util.Arrays.fill(w, 1.0);
+        return w;
+    }
+
+    /** Checks one finite non-negative weight per member with a positive sum; returns the sum. */
+    public static double checkMemberWeights(double[] weights, int members) {
+        if (weights == null || weights.length != members) {
+            throw new IllegalArgumentException(members + " members but " + (weights == null ? 0 : weights.length)
+                    + " member weights");
+        }
+        double total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (!(weights[i] >= 0) || Double.isInfinite(weights[i])) {
+                throw new IllegalArgumentException("member weight " + i + " must be finite and >= 0, got " + weights[i]);
+            }
+            total += weights[i];
+        }
+        if (!(total > 0)) {
+            throw new IllegalArgumentException("member weights must not all be 0");
+        }
+        return total;
     }
 
     /**

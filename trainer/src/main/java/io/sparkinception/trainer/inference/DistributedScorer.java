@@ -16,10 +16,11 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * {@code evaluate}'s distributed scoring: every member under every crop policy on the executors, through the
  * {@link BatchScorer} with networks from the {@link NetworkCache}. Each partition returns
- * mergeable metric sums per (model, policy) — the members and their average ({@value #ENSEMBLE}) — plus the
- * ensemble's per-example predictions at the detail policy, a few misclassified crops per confused pair and a few
- * sample crops per class. The driver adds partitions in partition order, so the result does not depend on which
- * executor ran what.
+ * mergeable metric sums per (model, policy) — the members and their (weighted) average ({@value #ENSEMBLE}) — plus
+ * the members' error agreement counts, the ensemble's per-example predictions at the detail policy, a few
+ * misclassified crops per confused pair, a few sample crops per class and, when asked, every member's probability
+ * of the label per example (what {@code ensemble --weights val-loss} fits the member weights on). The driver adds
+ * partitions in partition order, so the result does not depend on which executor ran what.
  */
 public final class DistributedScorer {
     public static final String ENSEMBLE = "ensemble";
@@ -28,8 +29,10 @@ public final class DistributedScorer {
     }
 
     /** What one partition (or, merged, the whole dataset) produced. */
-    public record Outcome(Map<String, MetricsAccumulator> metrics, List<ScoredExample> predictions, List<Miss> misses,
-                          List<Example> samples, Map<String, Long> nanos, long examples) implements Serializable {
+    public record Outcome(Map<String, MetricsAccumulator> metrics, ErrorAgreementAccumulator agreement,
+                          List<ScoredExample> predictions, List<Miss> misses, List<Example> samples,
+                          List<LabelProbabilities> labelProbabilities, Map<String, Long> nanos, long examples)
+            implements Serializable {
 
         Outcome merge(Outcome o) {
             Map<String, MetricsAccumulator> m = new LinkedHashMap<>();
@@ -43,13 +46,19 @@ public final class DistributedScorer {
             mi.addAll(o.misses);
             List<Example> s = new ArrayList<>(samples);
             s.addAll(o.samples);
-            return new Outcome(m, p, mi, s, n, examples + o.examples);
+            List<LabelProbabilities> l = new ArrayList<>(labelProbabilities);
+            l.addAll(o.labelProbabilities);
+            return new Outcome(m, agreement.copy().merge(o.agreement), p, mi, s, l, n, examples + o.examples);
         }
     }
 
     /** The ensemble's prediction for one example at the detail policy. */
     public record ScoredExample(long seq, int label, int predicted, double confidence, int[] top5, double[] top5Probability)
             implements Serializable {
+    }
+
+    /** Each member's probability of the true label of one example at the detail policy ({@code [member]}). */
+    public record LabelProbabilities(long seq, double[] perMember) implements Serializable {
     }
 
     /** A misclassified example (ensemble, detail policy) with its stored crop. */
@@ -59,11 +68,20 @@ public final class DistributedScorer {
     /**
      * What an {@code evaluate} partition needs (plain values): the members' names, the crop policies (the
      * {@code detail} one gets per-example predictions, misses and samples), the classes, how to score
-     * ({@link ScorerSettings}), the report's sample budgets and the kernels to restore the members with.
+     * ({@link ScorerSettings}), the members' weights in the ensemble's average
+     * ({@link Combiner#overMembers(double[][], double[])}; {@link Combiner#uniform} for equal weights), the report's
+     * sample budgets, the kernels to restore the members with and whether to return every example's
+     * {@link LabelProbabilities}.
      */
     public record Plan(List<String> names, List<CropPolicy> policies, CropPolicy detail, int numClasses,
-                       ScorerSettings scorer, int samplesPerClass, int missesPerPair, Kernels kernels)
-            implements Serializable {
+                       ScorerSettings scorer, double[] memberWeights, int samplesPerClass, int missesPerPair,
+                       Kernels kernels, boolean labelProbabilities) implements Serializable {
+        public Plan {
+            names = List.copyOf(names);
+            policies = List.copyOf(policies);
+            Combiner.checkMemberWeights(memberWeights, names.size());
+            memberWeights = memberWeights.clone();
+        }
     }
 
     /** Key of the metrics of one model under one policy: {@code member-1|10}, {@code ensemble|144}. */
@@ -93,7 +111,10 @@ public final class DistributedScorer {
             samples.sort(Comparator.comparingLong(Example::seq));
             List<Miss> misses = new ArrayList<>(total.misses());
             misses.sort(Comparator.comparingLong(Miss::seq));
-            return new Outcome(total.metrics(), preds, misses, samples, total.nanos(), total.examples());
+            List<LabelProbabilities> labels = new ArrayList<>(total.labelProbabilities());
+            labels.sort(Comparator.comparingLong(LabelProbabilities::seq));
+            return new Outcome(total.metrics(), total.agreement(), preds, misses, samples, labels, total.nanos(),
+                    total.examples());
         } finally {
             bc.destroy();
         }
@@ -126,6 +147,8 @@ public final class DistributedScorer {
         List<ScoredExample> predictions = new ArrayList<>();
         List<Miss> misses = new ArrayList<>();
         Map<Long, Integer> perPair = new LinkedHashMap<>();
+        ErrorAgreementAccumulator agreement = new ErrorAgreementAccumulator(nm);
+        List<LabelProbabilities> labels = new ArrayList<>();
         for (int p = 0; p < np; p++) {
             for (int m = 0; m < nm; m++) {
                 MetricsAccumulator acc = new MetricsAccumulator(s.numClasses());
@@ -135,12 +158,13 @@ public final class DistributedScorer {
                 metrics.put(key(s.names().get(m), s.policies().get(p)), acc);
             }
             MetricsAccumulator ens = new MetricsAccumulator(s.numClasses());
-            double[][] ensemble = BatchScorer.ensemble(probs[p]);
+            double[][] ensemble = BatchScorer.ensemble(probs[p], s.memberWeights());
             for (int e = 0; e < n; e++) {
                 double[] avg = ensemble[e];
                 Example x = ex.get(e);
                 ens.add(avg, x.label());
                 if (p == detail) {
+                    recordDetail(probs[p], e, x, s, agreement, labels);
                     int pred = Combiner.argmax(avg);
                     int[] top = TopK.of(avg, 5);
                     double[] topP = new double[top.length];
@@ -165,6 +189,21 @@ public final class DistributedScorer {
                 samples.add(x);
             }
         }
-        return new Outcome(metrics, predictions, misses, samples, nanos, n);
+        return new Outcome(metrics, agreement, predictions, misses, samples, labels, nanos, n);
+    }
+
+    /** The members' error agreement of example e and, when the plan asks, its members' probabilities of the label. */
+    private static void recordDetail(double[][][] probs, int e, Example x, Plan s,
+                                     ErrorAgreementAccumulator agreement, List<LabelProbabilities> labels) {
+        double[][] members = new double[probs.length][];
+        double[] label = new double[probs.length];
+        for (int m = 0; m < probs.length; m++) {
+            members[m] = probs[m][e];
+            label[m] = probs[m][e][x.label()];
+        }
+        agreement.add(members, x.label());
+        if (s.labelProbabilities()) {
+            labels.add(new LabelProbabilities(x.seq(), label));
+        }
     }
 }

@@ -42,7 +42,9 @@ public final class Charts {
 
     /**
      * Per-class error bars of the ensemble and the best member, classes sorted by descending ensemble error
-     * (by the first model's error when there is no ensemble), labelled "index name".
+     * (by the first model's error when there is no ensemble), labelled "index name". Classes without examples in
+     * the evaluated data (no error) are left out rather than drawn as 0 % error; the legend sits below the plot,
+     * where it cannot cover bars.
      */
     public static Optional<BufferedImage> perClassError(List<ClassRow> perClass, List<String> classNames) {
         List<String> models = new ArrayList<>();
@@ -53,16 +55,23 @@ public final class Charts {
         models.add(all.get(0));
         ReportTables.bestMember(perClass).filter(m -> !models.contains(m)).ifPresent(models::add);
         int n = classNames.size();
-        List<Integer> order = ReportTables.classesByError(perClass, models.get(0), n);
+        double[] first = ReportTables.errors(perClass, models.get(0), n);
+        List<Integer> order = ReportTables.classesByError(perClass, models.get(0), n).stream()
+                .filter(c -> !Double.isNaN(first[c])).toList();
+        if (order.isEmpty()) {
+            return Optional.empty();
+        }
         List<String> labels = new ArrayList<>();
         for (int c : order) {
             labels.add(shorten(c + " " + classNames.get(c), 28));
         }
-        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 200 + 22 * n)).height(560)
-                .title("Per-class top-1 error (sorted by " + models.get(0) + ")").xAxisTitle("class")
-                .yAxisTitle("top-1 error (%)").build();
-        chart.getStyler().setXAxisLabelRotation(n > 8 ? 90 : 0).setLegendPosition(Styler.LegendPosition.InsideNE)
-                .setAntiAlias(true);
+        int shown = order.size();
+        String title = "Per-class top-1 error (sorted by " + models.get(0) + ")"
+                + (shown < n ? ", " + (n - shown) + " classes without examples left out" : "");
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(800, 200 + 22 * shown)).height(600)
+                .title(title).xAxisTitle("class").yAxisTitle("top-1 error (%)").build();
+        chart.getStyler().setXAxisLabelRotation(shown > 8 ? 90 : 0).setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal).setAntiAlias(true);
         chart.getStyler().setYAxisMin(0.0);
         for (String model : models) {
             double[] e = ReportTables.errors(perClass, model, n);
@@ -110,6 +119,39 @@ public final class Charts {
         chart.getStyler().setXAxisLabelRotation(classes > 20 ? 90 : 0);
         chart.getStyler().setPlotContentSize(1.0);
         chart.addSeries("share of true class (%)", predicted, truth, heat);
+        return Optional.of(BitmapEncoder.getBufferedImage(chart));
+    }
+
+    /**
+     * The members × members error overlap as a heat map: cell (a, b) is the share (%) of the examples either member
+     * gets wrong that both get wrong; the diagonal is left blank. Empty with fewer than two members.
+     */
+    public static Optional<BufferedImage> errorOverlap(ReportInput.ErrorAgreement agreement) {
+        int n = agreement.members().size();
+        if (n < 2) {
+            return Optional.empty();
+        }
+        double[][] m = ReportTables.overlapMatrix(agreement);
+        List<String> names = agreement.members().stream().map(ReportInput.MemberAccuracy::name).toList();
+        List<String> rows = new ArrayList<>(names);
+        java.util.Collections.reverse(rows); // the first member on the top row
+        List<Number[]> heat = new ArrayList<>();
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b < n; b++) {
+                if (a != b && Double.isFinite(m[a][b])) {
+                    heat.add(new Number[] {b, n - 1 - a, 100 * m[a][b]});
+                }
+            }
+        }
+        int side = Math.max(460, 200 + 48 * n);
+        HeatMapChart chart = new HeatMapChartBuilder().width(side + 140).height(side)
+                .title("Error overlap of member pairs (% both wrong of either wrong)").xAxisTitle("member")
+                .yAxisTitle("member").build();
+        chart.getStyler().setMin(0).setMax(100).setShowValue(n <= 12).setHeatMapValueDecimalPattern("0")
+                .setRangeColors(new Color[] {Color.WHITE, new Color(0xfdae6b), new Color(0x7f2704)});
+        chart.getStyler().setXAxisLabelRotation(n > 6 ? 90 : 0);
+        chart.getStyler().setPlotContentSize(1.0);
+        chart.addSeries("error overlap (%)", names, rows, heat);
         return Optional.of(BitmapEncoder.getBufferedImage(chart));
     }
 

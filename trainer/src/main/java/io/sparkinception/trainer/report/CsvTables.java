@@ -19,7 +19,10 @@ public final class CsvTables {
     private CsvTables() {
     }
 
-    /** {@code results.csv}, {@code per_class.csv}, {@code confusion.csv}, {@code learning_curves.csv}, {@code calibration.csv}. */
+    /**
+     * {@code results.csv}, {@code per_class.csv}, {@code confusion.csv}, {@code learning_curves.csv},
+     * {@code calibration.csv}, {@code error_agreement.csv}.
+     */
     public static Map<String, String> render(ReportInput in) {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("results.csv", results(ReportTables.results(in.results())));
@@ -27,6 +30,7 @@ public final class CsvTables {
         files.put("confusion.csv", confusion(in.confusion(), in.classNames().size()));
         files.put("learning_curves.csv", learningCurves(in.members()));
         files.put("calibration.csv", calibration(in.calibration()));
+        files.put("error_agreement.csv", errorAgreement(in.errorAgreement()));
         return files;
     }
 
@@ -68,6 +72,20 @@ public final class CsvTables {
                 csv.row(m.name(), p.type(), p.round(), raw(p.epoch()), raw(p.loss()), raw(p.valTop1()),
                         raw(p.valTop5()), raw(p.valLoss()));
             }
+        }
+        return csv.toString();
+    }
+
+    /** One row per pair of members: their own top-1 accuracies and how their errors coincide. */
+    static String errorAgreement(ReportInput.ErrorAgreement a) {
+        CsvTable csv = new CsvTable("member_a", "member_b", "top1_a", "top1_b", "both_wrong", "either_wrong",
+                "error_overlap", "kappa");
+        Map<String, Double> top1 = new LinkedHashMap<>();
+        a.members().forEach(m -> top1.put(m.name(), m.top1()));
+        for (ReportInput.PairAgreement p : a.pairs()) {
+            csv.row(p.memberA(), p.memberB(), raw(top1.getOrDefault(p.memberA(), Double.NaN)),
+                    raw(top1.getOrDefault(p.memberB(), Double.NaN)), p.bothWrong(), p.eitherWrong(), raw(p.overlap()),
+                    raw(p.kappa()));
         }
         return csv.toString();
     }

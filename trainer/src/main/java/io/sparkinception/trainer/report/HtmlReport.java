@@ -60,6 +60,10 @@ public final class HtmlReport {
         chart(h, images, ReportLayout.RESULTS_PNG, "top-1 error against cost");
         modelMetrics(h, in);
 
+        h.element("h2", "Members' errors (diversity)");
+        membersAndWeights(h, in);
+        errorAgreement(h, in.errorAgreement(), images);
+
         h.element("h2", "Per-class error");
         chart(h, images, ReportLayout.PER_CLASS_PNG, "per-class error bars");
         perClassTable(h, in);
@@ -139,6 +143,44 @@ public final class HtmlReport {
             h.raw("<tr><td class=\"text\">").text(m).raw("</td><td>")
                     .text(fixed(in.logLoss().getOrDefault(m, Double.NaN), 4)).raw("</td><td>")
                     .text(fixed(in.calibrationError().getOrDefault(m, Double.NaN), 4)).raw("</td></tr>\n");
+        }
+        h.raw("</tbody>\n</table>\n");
+    }
+
+    /** The weighting of the ensemble's average in one sentence, then each member's weight and own top-1. */
+    private static void membersAndWeights(Html h, ReportInput in) {
+        ReportInput.MemberWeighting w = in.memberWeighting();
+        String how = w.method().equals("uniform") ? "equal weights" : w.method() + " weights";
+        h.raw("<p id=\"member-weighting\">").text("The ensemble averages its members' softmax outputs with " + how
+                + (w.source().equals("manifest") ? " (as ensemble.json records them)" : " (evaluate --member-weights uniform)")
+                + ".").raw("</p>\n");
+        h.raw("<table id=\"member-top1\">\n<thead>");
+        h.row("th", "member", "weight", "top-1 accuracy", "top-1 error");
+        h.raw("</thead>\n<tbody>\n");
+        for (ReportInput.MemberAccuracy m : in.errorAgreement().members()) {
+            h.row("td", m.name(), fixed(w.weights().getOrDefault(m.name(), Double.NaN), 3), percent(m.top1()),
+                    percent(1 - m.top1()));
+        }
+        h.raw("</tbody>\n</table>\n");
+    }
+
+    private static void errorAgreement(Html h, ReportInput.ErrorAgreement a, Map<String, byte[]> images) {
+        if (a.pairs().isEmpty()) {
+            h.element("p", "One model: there are no pairs of members to compare.");
+            return;
+        }
+        h.raw("<p id=\"error-agreement-help\">").text("How to read it: for two members, the error overlap is the"
+                + " share of the examples at least one of them gets wrong that both get wrong, and kappa is Cohen's kappa"
+                + " of their right/wrong answers; low overlap (and low kappa) means they err on different examples,"
+                + " diversity the ensemble's average can use, while high overlap means they fail together and averaging"
+                + " them helps little.").raw("</p>\n");
+        chart(h, images, ReportLayout.ERROR_OVERLAP_PNG, "error overlap heat map");
+        h.raw("<table id=\"error-agreement\">\n<thead>");
+        h.row("th", "member a", "member b", "both wrong", "either wrong", "error overlap", "kappa");
+        h.raw("</thead>\n<tbody>\n");
+        for (ReportInput.PairAgreement p : a.pairs()) {
+            h.row("td", p.memberA(), p.memberB(), Long.toString(p.bothWrong()), Long.toString(p.eitherWrong()),
+                    percent(p.overlap()), fixed(p.kappa(), 3));
         }
         h.raw("</tbody>\n</table>\n");
     }

@@ -27,7 +27,22 @@ public final class JsonReport {
     public record Report(String title, List<String> classNames, List<Result> results, String bestMember,
                          List<PerClass> perClass, List<MemberJson> members, Data data, List<Bin> calibration,
                          Map<String, Double> calibrationError, List<Pair> confusedPairs, Map<String, Double> logLoss,
-                         Provenance createdBy) {
+                         MemberWeights memberWeights, Agreement errorAgreement, Provenance createdBy) {
+    }
+
+    /** {@code member_weights}: where the ensemble's member weights come from and their values by member. */
+    public record MemberWeights(String source, String method, Map<String, Double> weights) {
+    }
+
+    /** {@code error_agreement}: each member's own top-1 and every pair's error agreement. */
+    public record Agreement(long examples, List<MemberTop1> members, List<PairJson> pairs) {
+    }
+
+    public record MemberTop1(String name, Double top1) {
+    }
+
+    public record PairJson(String memberA, String memberB, long bothWrong, long eitherWrong, Double errorOverlap,
+                           Double kappa) {
     }
 
     /** One line of the members × crops table. */
@@ -62,7 +77,20 @@ public final class JsonReport {
         return new Report(in.title(), in.classNames(), results(ReportTables.results(in.results())),
                 ReportTables.bestMember(in.perClass()).orElse(null), perClass(in.perClass()), members(in.members()),
                 data(in.data()), calibration(in.calibration()), numbers(in.calibrationError()), confusedPairs(in),
-                numbers(in.logLoss()), createdBy(in.createdBy()));
+                numbers(in.logLoss()), memberWeights(in.memberWeighting()), agreement(in.errorAgreement()),
+                createdBy(in.createdBy()));
+    }
+
+    static MemberWeights memberWeights(ReportInput.MemberWeighting w) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        w.weights().forEach((k, v) -> m.put(k, num(v)));
+        return new MemberWeights(w.source(), w.method(), m);
+    }
+
+    static Agreement agreement(ReportInput.ErrorAgreement a) {
+        return new Agreement(a.examples(), a.members().stream().map(m -> new MemberTop1(m.name(), num(m.top1()))).toList(),
+                a.pairs().stream().map(p -> new PairJson(p.memberA(), p.memberB(), p.bothWrong(), p.eitherWrong(),
+                        num(p.overlap()), num(p.kappa()))).toList());
     }
 
     static List<Result> results(List<ResultLine> lines) {

@@ -26,13 +26,16 @@ import java.util.Objects;
  * @param calibration    reliability bins per model
  * @param calibrationError expected calibration error per model
  * @param logLoss        mean log loss per model
+ * @param memberWeighting how the ensemble's average weighted its members
+ * @param errorAgreement each member's own top-1 and how the members' errors coincide (at the detail policy)
  * @param createdBy      provenance
  */
 public record ReportInput(String title, List<String> classNames, List<ResultRow> results, List<ClassRow> perClass,
                           List<ConfusionCell> confusion, List<ConfusedPair> confusedPairs, List<Member> members,
                           DataSummary data, Pixels pixels, List<SampleStrip> samples,
                           List<CalibrationBin> calibration, Map<String, Double> calibrationError,
-                          Map<String, Double> logLoss, CreatedBy createdBy) {
+                          Map<String, Double> logLoss, MemberWeighting memberWeighting,
+                          ErrorAgreement errorAgreement, CreatedBy createdBy) {
 
     /** The model name of the ensemble (members averaged) in per-class, calibration and log-loss entries. */
     public static final String ENSEMBLE = "ensemble";
@@ -51,6 +54,8 @@ public record ReportInput(String title, List<String> classNames, List<ResultRow>
         calibration = List.copyOf(calibration);
         calibrationError = Map.copyOf(calibrationError);
         logLoss = Map.copyOf(logLoss);
+        Objects.requireNonNull(memberWeighting, "memberWeighting");
+        Objects.requireNonNull(errorAgreement, "errorAgreement");
         Objects.requireNonNull(createdBy, "createdBy");
         int n = classNames.size();
         for (ClassRow r : perClass) {
@@ -216,6 +221,59 @@ public record ReportInput(String title, List<String> classNames, List<ResultRow>
             mean = mean.clone();
             std = std.clone();
             perClassCounts = perClassCounts.clone();
+        }
+    }
+
+    /**
+     * The members' weights in the ensemble's average.
+     *
+     * @param source  where they come from: {@code manifest} ({@code ensemble.json}) or {@code uniform} (evaluate's
+     *                {@code member-weights})
+     * @param method  how they were chosen: {@code uniform} or {@code val-loss}
+     * @param weights member name to weight (summing to 1), in member order
+     */
+    public record MemberWeighting(String source, String method, Map<String, Double> weights) {
+        public MemberWeighting {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(method, "method");
+            weights = Collections.unmodifiableMap(new LinkedHashMap<>(weights));
+        }
+    }
+
+    /**
+     * How the members' top-1 errors coincide on the evaluated examples.
+     *
+     * @param examples examples counted
+     * @param members  each member's own top-1 accuracy, in member order
+     * @param pairs    every pair of members (a before b in member order)
+     */
+    public record ErrorAgreement(long examples, List<MemberAccuracy> members, List<PairAgreement> pairs) {
+        public ErrorAgreement {
+            members = List.copyOf(members);
+            pairs = List.copyOf(pairs);
+        }
+    }
+
+    /** A member's own top-1 accuracy (a fraction). */
+    public record MemberAccuracy(String name, double top1) {
+        public MemberAccuracy {
+            checkFraction("member top-1", top1);
+        }
+    }
+
+    /**
+     * The agreement of two members' errors: {@code bothWrong} examples both get wrong, {@code eitherWrong} at least
+     * one gets wrong, {@code overlap = bothWrong / eitherWrong} (NaN when neither errs) and Cohen's {@code kappa} of
+     * their correctness (NaN when undefined).
+     */
+    public record PairAgreement(String memberA, String memberB, long bothWrong, long eitherWrong, double overlap,
+                                double kappa) {
+        public PairAgreement {
+            if (bothWrong < 0 || eitherWrong < bothWrong) {
+                throw new IllegalArgumentException("pair " + memberA + "/" + memberB + ": both wrong " + bothWrong
+                        + " must be in 0..either wrong " + eitherWrong);
+            }
+            checkFraction("error overlap", overlap);
         }
     }
 

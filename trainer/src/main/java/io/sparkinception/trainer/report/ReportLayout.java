@@ -12,6 +12,8 @@ public final class ReportLayout {
     public static final String CALIBRATION_PNG = "calibration.png";
     /** The members × crops chart (top-1 error against cost). */
     public static final String RESULTS_PNG = "results.png";
+    /** The members × members heat map of the error overlap (both wrong / either wrong). */
+    public static final String ERROR_OVERLAP_PNG = "error_overlap.png";
 
     private ReportLayout() {
     }

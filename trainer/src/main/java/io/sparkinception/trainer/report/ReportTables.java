@@ -98,6 +98,28 @@ public final class ReportTables {
         return order;
     }
 
+    /**
+     * The members × members error overlap of an agreement ({@code [a][b]}, symmetric, from its pairs); the diagonal
+     * and pairs without errors are NaN.
+     */
+    public static double[][] overlapMatrix(ReportInput.ErrorAgreement agreement) {
+        List<String> names = agreement.members().stream().map(ReportInput.MemberAccuracy::name).toList();
+        double[][] m = new double[names.size()][names.size()];
+        for (double[] row : m) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        for (ReportInput.PairAgreement p : agreement.pairs()) {
+            int a = names.indexOf(p.memberA());
+            int b = names.indexOf(p.memberB());
+            if (a < 0 || b < 0) {
+                throw new IllegalArgumentException("pair " + p.memberA() + "/" + p.memberB() + " names an unknown member");
+            }
+            m[a][b] = p.overlap();
+            m[b][a] = p.overlap();
+        }
+        return m;
+    }
+
     /** The dense confusion matrix [true][predicted] of the given cells; repeated cells add up. */
     public static long[][] confusionMatrix(List<ConfusionCell> cells, int classes) {
         long[][] m = new long[classes][classes];

@@ -61,6 +61,7 @@ public final class ReportWriter {
         put(images, ReportLayout.CONFUSION_PNG, Charts.confusion(in.confusion(), classes));
         put(images, ReportLayout.LEARNING_CURVES_PNG, Charts.learningCurves(in.members()));
         put(images, ReportLayout.CALIBRATION_PNG, Charts.calibration(in.calibration(), in.calibrationError()));
+        put(images, ReportLayout.ERROR_OVERLAP_PNG, Charts.errorOverlap(in.errorAgreement()));
         for (int rank = 0; rank < in.confusedPairs().size(); rank++) {
             ConfusedPair p = in.confusedPairs().get(rank);
             for (int j = 0; j < p.examples().size(); j++) {

@@ -105,6 +105,21 @@ class CombinerTest {
         assertArrayEquals(new double[] {0.75}, Combiner.toDouble(new float[][] {{0.75f}})[0], 0);
     }
 
+    @Test
+    void membersAreWeightedAndEqualWeightsAreTheEqualAverageBitForBit() {
+        double[][] members = {{0.2, 0.8}, {0.6, 0.4}};
+        // 0.75 x (0.2, 0.8) + 0.25 x (0.6, 0.4) = (0.3, 0.7); unnormalized weights (3, 1) give the same.
+        assertArrayEquals(new double[] {0.3, 0.7}, Combiner.overMembers(members, new double[] {0.75, 0.25}), EPS);
+        assertArrayEquals(new double[] {0.3, 0.7}, Combiner.overMembers(members, new double[] {3, 1}), EPS);
+        assertArrayEquals(new double[] {0.6, 0.4}, Combiner.overMembers(members, new double[] {0, 1}), EPS);
+        double[][] three = {{0.1, 0.2, 0.7}, {0.3, 0.3, 0.4}, {0.05, 0.9, 0.05}};
+        assertArrayEquals(Combiner.overMembers(three), Combiner.overMembers(three, Combiner.uniform(3)));
+        assertMessage("2 members but 3 member weights", () -> Combiner.overMembers(members, new double[] {1, 1, 1}));
+        assertMessage("member weights must not all be 0", () -> Combiner.overMembers(members, new double[] {0, 0}));
+        assertMessage("member weight 1 must be finite and >= 0, got -1.0",
+                () -> Combiner.overMembers(members, new double[] {1, -1}));
+    }
+
     static void assertMessage(String expected, Executable call) {
         assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
     }

@@ -42,7 +42,7 @@ class StoredContextScoringTest {
         }
         ScorerSettings context = new ScorerSettings(TinyNetwork.CHANNELS, STORED, INPUT, 4, 0, CropReduction.MEAN, true);
         DistributedScorer.Plan plan = new DistributedScorer.Plan(List.of("m"), List.of(CropPolicy.CENTER, CropPolicy.TEN),
-                CropPolicy.CENTER, TinyNetwork.CLASSES, context, 0, 0, Kernels.BUILTIN);
+                CropPolicy.CENTER, TinyNetwork.CLASSES, context, new double[] {1.0}, 0, 0, Kernels.BUILTIN, false);
         DistributedScorer.Outcome o = DistributedScorer.scorePartition(examples, List.of(model),
                 List.of(NetworkCache.key(model)), plan);
 

@@ -81,7 +81,7 @@ class ReportChromiumTest {
         assertEquals(0, dom.select("script").size(), "the report must not contain scripts");
 
         Elements imgs = dom.select("img");
-        assertEquals(5 + 3 + 3, imgs.size(), "5 charts, 3 example crops, 3 sample strips");
+        assertEquals(6 + 3 + 3, imgs.size(), "6 charts, 3 example crops, 3 sample strips");
         for (Element img : imgs) {
             BufferedImage decoded = decode(img);
             assertTrue(decoded.getWidth() > 0 && decoded.getHeight() > 0, img.attr("alt"));
@@ -95,7 +95,7 @@ class ReportChromiumTest {
         Document dom = Jsoup.parse(chromium.dumpDom(probe));
         assertEquals("yes", dom.body().attr("data-probed"), "the load handler did not run before the dump");
         Elements imgs = dom.select("img");
-        assertEquals(11, imgs.size());
+        assertEquals(12, imgs.size());
         for (Element img : imgs) {
             BufferedImage decoded = decode(img);
             assertEquals("true", img.attr("data-complete"), img.attr("alt"));

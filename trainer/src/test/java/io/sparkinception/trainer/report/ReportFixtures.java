@@ -29,6 +29,24 @@ final class ReportFixtures {
     static final double[] MEAN = {120.0, 110.0, 100.0};
     static final double[] STD = {60.0, 55.0, 50.0};
 
+    /** Val-loss weights from the manifest. */
+    static final ReportInput.MemberWeighting WEIGHTING = new ReportInput.MemberWeighting("manifest", "val-loss",
+            linked("member-1", 0.3, "member-2", 0.7));
+    /**
+     * 100 examples: member-1 right on 70, member-2 on 75, both wrong on 20, so either wrong on 30 + 25 - 20 = 35,
+     * overlap 20/35; both right 65, observed agreement 0.85, expected 0.7 x 0.75 + 0.3 x 0.25 = 0.6, kappa 0.625.
+     */
+    static final ReportInput.ErrorAgreement AGREEMENT = new ReportInput.ErrorAgreement(100,
+            List.of(new ReportInput.MemberAccuracy("member-1", 0.7), new ReportInput.MemberAccuracy("member-2", 0.75)),
+            List.of(new ReportInput.PairAgreement("member-1", "member-2", 20, 35, 20 / 35.0, 0.625)));
+
+    private static Map<String, Double> linked(String a, double wa, String b, double wb) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(a, wa);
+        m.put(b, wb);
+        return m;
+    }
+
     private ReportFixtures() {
     }
 
@@ -82,7 +100,7 @@ final class ReportFixtures {
         return new ReportInput("Evaluation of <tiny> GoogLeNet ensemble", CLASS_NAMES, results, perClass, cells, pairs,
                 members, new DataSummary("gtsrb-subset", "test", 100, 8, MEAN, STD, support),
                 new Pixels(MEAN, STD), samples, bins, Map.of(ReportInput.ENSEMBLE, 0.031, "member-1", 0.052),
-                Map.of(ReportInput.ENSEMBLE, 0.42, "member-1", 0.61, "member-2", 0.55),
+                Map.of(ReportInput.ENSEMBLE, 0.42, "member-1", 0.61, "member-2", 0.55), WEIGHTING, AGREEMENT,
                 new CreatedBy("spark-inception", "0.1.0-SNAPSHOT", "17", "4.1.3", "1.0.0-M2.1", config));
     }
 

@@ -50,7 +50,7 @@ class ReportWriterTest {
     void writesEveryFileOfTheLayout() throws IOException {
         List<String> expected = new ArrayList<>(List.of("report.html", "report.json", "results.csv", "per_class.csv",
                 "confusion.csv", "learning_curves.csv", "calibration.csv", "per_class_error.png", "confusion.png",
-                "learning_curves.png", "calibration.png", "results.png",
+                "learning_curves.png", "calibration.png", "results.png", "error_agreement.csv", "error_overlap.png",
                 "samples/class_0.png", "samples/class_1.png", "samples/class_2.png"));
         for (JsonNode pair : json.get("confused_pairs")) {
             pair.get("examples").forEach(e -> expected.add(e.asText()));
@@ -216,7 +216,7 @@ class ReportWriterTest {
     @Test
     void jsonHasTheContractKeys() {
         for (String key : List.of("results", "per_class", "members", "data", "calibration", "calibration_error",
-                "confused_pairs", "log_loss", "created_by")) {
+                "confused_pairs", "log_loss", "member_weights", "error_agreement", "created_by")) {
             assertTrue(json.has(key), "report.json lacks " + key);
         }
         JsonNode m = json.get("members").get(1);
@@ -238,6 +238,35 @@ class ReportWriterTest {
         for (String key : List.of("tool", "version", "java", "spark", "dl4j", "config")) {
             assertTrue(json.get("created_by").has(key), "created_by lacks " + key);
         }
+        JsonNode weights = json.get("member_weights");
+        assertEquals("manifest", weights.get("source").asText());
+        assertEquals("val-loss", weights.get("method").asText());
+        assertEquals(0.7, weights.get("weights").get("member-2").asDouble());
+        JsonNode agreement = json.get("error_agreement");
+        assertEquals(100, agreement.get("examples").asLong());
+        assertEquals(0.75, agreement.get("members").get(1).get("top1").asDouble());
+        JsonNode p = agreement.get("pairs").get(0);
+        assertEquals("member-1", p.get("member_a").asText());
+        assertEquals("member-2", p.get("member_b").asText());
+        assertEquals(20, p.get("both_wrong").asLong());
+        assertEquals(35, p.get("either_wrong").asLong());
+        assertEquals(20 / 35.0, p.get("error_overlap").asDouble(), 1e-15);
+        assertEquals(0.625, p.get("kappa").asDouble(), 1e-15);
+    }
+
+    @Test
+    void errorAgreementAgreesAcrossCsvHtmlAndThePng() throws IOException {
+        List<String> csv = Files.readAllLines(dir.resolve("error_agreement.csv"));
+        assertEquals(List.of("member_a,member_b,top1_a,top1_b,both_wrong,either_wrong,error_overlap,kappa",
+                "member-1,member-2,0.7,0.75,20,35," + (20 / 35.0) + ",0.625"), csv);
+        Document html = Jsoup.parse(dir.resolve("report.html").toFile(), "UTF-8");
+        List<String> row = html.select("table#error-agreement tbody tr td").eachText();
+        assertEquals(List.of("member-1", "member-2", "20", "35", "57.14 %", "0.625"), row);
+        assertEquals(List.of("member-2", "0.700", "75.00 %", "25.00 %"),
+                html.select("table#member-top1 tbody tr").get(1).select("td").eachText());
+        assertTrue(html.select("p#error-agreement-help").text().contains("low overlap"));
+        assertTrue(html.select("p#member-weighting").text().contains("val-loss weights"));
+        assertTrue(written.contains(ReportLayout.ERROR_OVERLAP_PNG), written.toString());
     }
 
     @Test
@@ -251,7 +280,7 @@ class ReportWriterTest {
         assertTrue(doc.select("table#hyperparameters td").eachText().contains("sgd <momentum>"));
         Elements imgs = doc.select("img");
         // 5 charts, 3 confused-pair examples, 3 sample strips.
-        assertEquals(5 + 3 + 3, imgs.size());
+        assertEquals(6 + 3 + 3, imgs.size());
         for (Element img : imgs) {
             assertTrue(img.attr("src").startsWith("data:image/png;base64,"), "not embedded: " + img.attr("alt"));
         }
