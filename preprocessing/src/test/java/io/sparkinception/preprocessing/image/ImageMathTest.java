@@ -155,6 +155,21 @@ class ImageMathTest {
     }
 
     @Test
+    void channelStatsOfAChwTensorHaveTheBitsOfItsImage() {
+        java.util.Random r = new java.util.Random(11);
+        float[] hwc = new float[7 * 5 * 3];
+        for (int i = 0; i < hwc.length; i++) {
+            hwc[i] = r.nextFloat() * 255;
+        }
+        FloatImage image = new FloatImage(7, 5, 3, hwc);
+        ChannelStats fromImage = ChannelStats.empty(3).add(image).add(image);
+        ChannelStats fromChw = ChannelStats.empty(3).addChw(image.toChw()).addChw(image.toChw());
+        assertEquals(fromImage, fromChw);
+        assertEquals(70, fromChw.pixels());
+        assertThrows(IllegalArgumentException.class, () -> ChannelStats.empty(3).addChw(new float[4]));
+    }
+
+    @Test
     void normalizationSubtractsTheMeanPerPlaneAndInverts() {
         float[] chw = {10, 20, 1, 2, 100, 200};
         float[] n = Normalization.normalizeChw(chw, 3, new float[] {10, 1, 100}, new float[] {1, 1, 2});
