@@ -53,11 +53,16 @@ public record ChannelStats(long pixels, double[] sum, double[] sumSquares) imple
         double[] q = sumSquares.clone();
         int plane = chw.length / c;
         for (int ch = 0; ch < c; ch++) {
+            // Local accumulators: the sums stay in registers (the same additions in the same order as add).
+            double sc = s[ch];
+            double qc = q[ch];
             for (int i = ch * plane, end = i + plane; i < end; i++) {
                 double x = chw[i];
-                s[ch] += x;
-                q[ch] += x * x;
+                sc += x;
+                qc += x * x;
             }
+            s[ch] = sc;
+            q[ch] = qc;
         }
         return new ChannelStats(pixels + plane, s, q);
     }
