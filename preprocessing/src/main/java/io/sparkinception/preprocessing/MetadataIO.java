@@ -15,14 +15,21 @@ public final class MetadataIO {
     public static DatasetMetadata fromJson(String json, String source) {
         try {
             DatasetMetadata m = Json.mapper().readValue(json, DatasetMetadata.class);
-            if (m.formatVersion() != DatasetMetadata.FORMAT_VERSION) {
+            if (m.formatVersion() < DatasetMetadata.OLDEST_READABLE_VERSION || m.formatVersion() > DatasetMetadata.FORMAT_VERSION) {
                 throw new IllegalArgumentException(source + ": metadata format version " + m.formatVersion()
-                        + ", this build reads version " + DatasetMetadata.FORMAT_VERSION);
+                        + ", this build reads versions " + DatasetMetadata.OLDEST_READABLE_VERSION + " to "
+                        + DatasetMetadata.FORMAT_VERSION);
             }
-            return m;
+            return m.formatVersion() == 1 ? upgradeFormatOne(m) : m;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + " is not a preprocessing metadata.json: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** Format 1 recorded no {@code pixels_normalized}: its float32 and float16 shards hold normalized values. */
+    private static DatasetMetadata upgradeFormatOne(DatasetMetadata m) {
+        return new DatasetMetadata(m.formatVersion(), m.createdAt(), m.createdBy(), m.input(),
+                m.spec() == null ? null : m.spec().asFormatOne(), m.classes(), m.counts(), m.shards(), m.skipped());
     }
 
     /** Reads {@code path}, which may be the metadata.json file or the output directory holding it. */

@@ -5,14 +5,16 @@ import java.nio.ByteOrder;
 import java.util.Locale;
 
 /**
- * How the {@code pixels} column stores a CHW tensor.
+ * How the {@code pixels} column stores a CHW tensor: always a {@code binary} column of the raw 0-255 values
+ * (format 2; readers subtract the mean and divide by the scale from metadata.json, see {@link PixelCodec}).
  * <ul>
- *   <li>{@code float32}: the normalized tensor as {@code array<float>}: self-describing, largest.</li>
- *   <li>{@code float16}: the normalized tensor as little-endian IEEE half floats in a {@code binary} column:
- *       half the size, about 3 significant digits (plenty for 0-255 data).</li>
- *   <li>{@code uint8}: the raw 0-255 values, rounded, as bytes in a {@code binary} column: a quarter of the
- *       size; readers subtract the mean (and divide by the std) from metadata.json.</li>
+ *   <li>{@code float32}: little-endian IEEE floats: exact, largest.</li>
+ *   <li>{@code float16}: little-endian IEEE half floats: half the size, about 3 significant digits (errors up to
+ *       0.0625 on 0-255 data).</li>
+ *   <li>{@code uint8}: the values rounded to whole levels, one byte each: a quarter of the size.</li>
  * </ul>
+ * Format 1 shards stored float32 as {@code array<float>} and float32/float16 already normalized; readers still
+ * read them ({@link DatasetMetadata.Spec#pixelsNormalized()}).
  */
 public enum PixelStorage {
     FLOAT32, FLOAT16, UINT8;
@@ -29,9 +31,30 @@ public enum PixelStorage {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether the stored values are already normalized (mean-subtracted). */
-    public boolean storesNormalized() {
-        return this != UINT8;
+    /** Bytes of one stored value. */
+    public int bytesPerValue() {
+        return switch (this) {
+            case FLOAT32 -> Float.BYTES;
+            case FLOAT16 -> 2;
+            case UINT8 -> 1;
+        };
+    }
+
+    /** The values as little-endian IEEE floats. */
+    public static byte[] toFloat32(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    /** Little-endian IEEE floats as values. */
+    public static float[] fromFloat32(byte[] bytes) {
+        if (bytes.length % Float.BYTES != 0) {
+            throw new IllegalArgumentException("float32 pixels need a multiple of 4 bytes, got " + bytes.length);
+        }
+        float[] out = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
     }
 
     public static byte[] toHalf(float[] values) {

@@ -18,8 +18,7 @@ import java.util.Map;
  * @param split null for {@code auto}, else the split every record goes to
  */
 public record PreprocessConfig(SourceSpec source, String output, Spec spec, int shards, double valFraction, long seed,
-                               Split split, int partitions, int progressSeconds, boolean overwrite, String cacheLevel,
-                               Reads reads)
+                               Split split, int partitions, int progressSeconds, boolean overwrite, Reads reads)
         implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.preprocess";
@@ -46,14 +45,6 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("partitions must be >= 0 (0: automatic), got " + partitions);
-        }
-        if (cacheLevel == null || !cacheLevel.equalsIgnoreCase("auto")) {
-            try {
-                org.apache.spark.storage.StorageLevel.fromString(cacheLevel == null ? "" : cacheLevel);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("cache-level must be auto or a Spark storage level (MEMORY_AND_DISK_SER,"
-                        + " DISK_ONLY, ...), got '" + cacheLevel + "'");
-            }
         }
         if (progressSeconds <= 0) {
             throw new IllegalArgumentException("progress-seconds must be positive, got " + progressSeconds);
@@ -126,7 +117,6 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
         private int partitions;
         private int progressSeconds = 10;
         private boolean overwrite;
-        private String cacheLevel = "auto";
         private Reads reads = Reads.DEFAULT;
 
         private Builder(SourceSpec source, String output) {
@@ -193,11 +183,6 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
             return this;
         }
 
-        public Builder cacheLevel(String value) {
-            cacheLevel = value;
-            return this;
-        }
-
         public Builder reads(Reads value) {
             reads = value;
             return this;
@@ -205,7 +190,7 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
 
         public PreprocessConfig build() {
             return new PreprocessConfig(source, output, spec, shards, valFraction, seed, split, partitions,
-                    progressSeconds, overwrite, cacheLevel, reads);
+                    progressSeconds, overwrite, reads);
         }
     }
 
@@ -275,7 +260,6 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
             return new PreprocessConfig(source, c.getString("output"), spec, c.getInt("shards"),
                     c.getDouble("val-fraction"), c.getLong("seed"), split.equalsIgnoreCase("auto") ? null : Split.of(split),
                     c.getInt("partitions"), c.getInt("progress-seconds"), c.getBoolean("overwrite"),
-                    c.getString("cache-level"),
                     new Reads(c.getBoolean("allow-paths-outside-root"), c.getBytes("max-file-bytes"), c.getLong("max-pixels")));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

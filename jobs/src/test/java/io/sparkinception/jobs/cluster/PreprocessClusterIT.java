@@ -160,13 +160,13 @@ class PreprocessClusterIT {
                     assertEquals(e.get(i), a.get(i), where + ": column " + fields[i].name() + " differs");
                 }
             }
-            List<Float> ep = e.getList(pixels);
-            List<Float> ap = a.getList(pixels);
-            assertEquals(ep.size(), ap.size(), where + ": pixel counts differ");
-            for (int k = 0; k < ep.size(); k++) {
-                if (Float.floatToRawIntBits(ep.get(k)) != Float.floatToRawIntBits(ap.get(k))) {
-                    fail(where + ": pixel " + k + " differs: " + ep.get(k) + " vs " + ap.get(k));
-                }
+            // The binary pixels column: the stored bytes, compared bit for bit.
+            byte[] ep = (byte[]) e.get(pixels);
+            byte[] ap = (byte[]) a.get(pixels);
+            assertEquals(ep.length, ap.length, where + ": pixel byte counts differ");
+            int k = java.util.Arrays.mismatch(ep, ap);
+            if (k >= 0) {
+                fail(where + ": pixel byte " + k + " differs: " + ep[k] + " vs " + ap[k]);
             }
             n++;
         }

@@ -40,6 +40,33 @@ public record ChannelStats(long pixels, double[] sum, double[] sumSquares) imple
         return new ChannelStats(pixels + (long) image.width() * image.height(), s, q);
     }
 
+    /**
+     * Adds every pixel of a CHW (planar) tensor. Each channel's values are summed in the same (row-major) order as
+     * {@link #add} sums them from the HWC image, so both give the same bits.
+     */
+    public ChannelStats addChw(float[] chw) {
+        int c = channels();
+        if (chw.length % c != 0) {
+            throw new IllegalArgumentException("tensor of " + chw.length + " values is not " + c + " planes");
+        }
+        double[] s = sum.clone();
+        double[] q = sumSquares.clone();
+        int plane = chw.length / c;
+        for (int ch = 0; ch < c; ch++) {
+            // Local accumulators: the sums stay in registers (the same additions in the same order as add).
+            double sc = s[ch];
+            double qc = q[ch];
+            for (int i = ch * plane, end = i + plane; i < end; i++) {
+                double x = chw[i];
+                sc += x;
+                qc += x * x;
+            }
+            s[ch] = sc;
+            q[ch] = qc;
+        }
+        return new ChannelStats(pixels + plane, s, q);
+    }
+
     public ChannelStats merge(ChannelStats other) {
         if (other.channels() != channels()) {
             throw new IllegalArgumentException("cannot merge stats of " + other.channels() + " and " + channels() + " channels");

@@ -60,9 +60,9 @@ public final class FloatImage {
     public float[] toChw() {
         float[] chw = new float[hwc.length];
         int plane = width * height;
-        for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < channels; c++) {
-                chw[c * plane + i] = hwc[i * channels + c];
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0, o = c * plane; i < plane; i++) {
+                chw[o + i] = hwc[i * channels + c];
             }
         }
         return chw;

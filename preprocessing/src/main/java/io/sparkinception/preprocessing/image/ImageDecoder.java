@@ -13,6 +13,7 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes encoded image bytes (PNG, JPEG, BMP, GIF, TIFF: whatever the JDK's ImageIO reads) into RGB
@@ -90,7 +91,8 @@ public final class ImageDecoder {
         if (bytes.length == 0) {
             throw new DecodeException("empty file");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // In memory: ImageIO.createImageInputStream caches a stream in a temporary file by default (ImageIO.getUseCache).
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DecodeException("not a recognised image format");

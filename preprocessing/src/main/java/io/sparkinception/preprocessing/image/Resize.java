@@ -36,18 +36,23 @@ public final class Resize {
                 }
             }
         }
-        // Vertical pass.
+        // Vertical pass, a source row at a time (the same additions in the same order per value as tap by tap).
         float[] out = new float[outHeight * outWidth * c];
         int stride = outWidth * c;
+        double[] acc = new double[stride];
         for (int y = 0; y < outHeight; y++) {
             int[] idx = ty.index[y];
             float[] w = ty.weight[y];
-            for (int i = 0; i < stride; i++) {
-                double acc = 0;
-                for (int k = 0; k < idx.length; k++) {
-                    acc += w[k] * mid[idx[k] * stride + i];
+            java.util.Arrays.fill(acc, 0);
+            for (int k = 0; k < idx.length; k++) {
+                float wk = w[k];
+                int row = idx[k] * stride;
+                for (int i = 0; i < stride; i++) {
+                    acc[i] += wk * mid[row + i];
                 }
-                out[y * stride + i] = (float) acc;
+            }
+            for (int i = 0, o = y * stride; i < stride; i++) {
+                out[o + i] = (float) acc[i];
             }
         }
         return new FloatImage(outWidth, outHeight, c, out);

@@ -14,7 +14,6 @@ import io.sparkinception.preprocessing.annotations.SkippedCsv;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
 import io.sparkinception.preprocessing.image.ChannelStats;
-import io.sparkinception.preprocessing.image.FloatImage;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.common.OutputSwap;
 import java.io.IOException;
@@ -34,7 +33,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import scala.Option;
 
@@ -46,19 +44,14 @@ import scala.Option;
 public final class PreprocessPipeline {
     /** Records per shard when the shard count is automatic. */
     static final int RECORDS_PER_SHARD = 2048;
-    /** Cropped float pixels per image-reading partition when partitions are automatic. */
-    static final long BYTES_PER_PARTITION = 48L << 20;
+    /** Fewest records of a shard added so that every core writes one (see {@link #autoShards}). */
+    static final int MIN_RECORDS_PER_CORE_SHARD = 256;
 
     private PreprocessPipeline() {
     }
 
     /** What a run produced. */
     public record Result(DatasetMetadata metadata, double wallSeconds, double recordsPerSecond) {
-    }
-
-    /** Per-partition summary of the crop outcomes: training statistics, skips, counts. */
-    record PartitionSummary(ChannelStats trainStats, List<Skipped> skipped, Map<Split, long[]> perClass)
-            implements Serializable {
     }
 
     /**
@@ -79,7 +72,6 @@ public final class PreprocessPipeline {
     private static Result runInto(SparkSession spark, PreprocessConfig cfg, HadoopFiles files, String output,
                                   PrintStream log) throws IOException {
         long start = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         DatasetMetadata reused = cfg.spec() instanceof PreprocessConfig.ReusedSpec r ? MetadataIO.read(files, r.metadataJson()) : null;
         // Executors resolve relative paths against their own working directories: qualify every path here.
         SourceSpec source = cfg.source().qualified(files);
@@ -94,54 +86,24 @@ public final class PreprocessPipeline {
         log.printf(Locale.ROOT, "preprocess: %d input records, %d images to read, %d skipped before reading, %d classes%n",
                 plan.inputRecords(), plan.tasks().size(), plan.skipped().size(), plan.classes().size());
 
-        int partitions = cfg.partitions() > 0 ? cfg.partitions() : autoPartitions(jsc.defaultParallelism(),
-                plan.tasks().size(), plan.plannedRecords(), baseSpec.imageSize());
-        partitions = Math.max(1, Math.min(partitions, Math.max(1, plan.tasks().size())));
-        Cropper cropper = Cropper.of(baseSpec);
-        ImageSource images = cfg.reads().source(source.confinementRoot());
-        LongAccumulator done = spark.sparkContext().longAccumulator("preprocess.records");
-        jsc.setJobGroup("preprocess", "preprocess: read, crop and resize " + plan.tasks().size() + " images", false);
-        JavaRDD<Cropper.Outcome> outcomes = jsc.parallelize(plan.tasks(), partitions)
-                .mapPartitions(it -> cropAll(it, cropper, images, files, done))
-                .persist(cacheLevel(spark, cfg.cacheLevel(), plan.plannedRecords(), baseSpec.imageSize(), log));
-        List<PartitionSummary> summaries;
+        DatasetMetadata.Spec written = baseSpec.asWritten();
+        Map<Split, List<Planner.ImageTask>> bySplit = tasksBySplit(plan.tasks());
+        if (reused == null && !bySplit.containsKey(Split.TRAIN)) {
+            throw emptyTrainingSplit();
+        }
+        CropJob job = new CropJob(Cropper.of(baseSpec), cfg.reads().source(source.confinementRoot()), files,
+                spark.sparkContext().longAccumulator("preprocess.records"), written, plan.classes().size());
+        Written out;
         try (ProgressMonitor progress = new ProgressMonitor("preprocess", "records", plan.plannedRecords(),
-                done::value, cfg.progressSeconds(), log)) {
-            int classes = plan.classes().size();
-            summaries = outcomes.mapPartitions(it -> List.of(summarize(it, classes)).iterator()).collect();
+                job.done()::value, cfg.progressSeconds(), log)) {
+            out = writeSplits(spark, cfg, job, bySplit, output, files);
         }
-        // Merge in partition order: the same input gives the same bits on any cluster.
-        ChannelStats stats = ChannelStats.empty(3);
-        List<Skipped> skipped = new ArrayList<>(plan.skipped());
-        Map<Split, long[]> perClass = new EnumMap<>(Split.class);
-        for (PartitionSummary s : summaries) {
-            stats = stats.merge(s.trainStats());
-            skipped.addAll(s.skipped());
-            s.perClass().forEach((split, counts) -> {
-                long[] acc = perClass.computeIfAbsent(split, k -> new long[counts.length]);
-                for (int i = 0; i < counts.length; i++) {
-                    acc[i] += counts[i];
-                }
-            });
-        }
-        DatasetMetadata.Spec spec = reused != null ? reused.spec() : withStats(baseSpec, stats);
-
-        Map<String, Integer> shardCounts = new LinkedHashMap<>();
-        Map<String, Long> perSplit = new LinkedHashMap<>();
-        for (Split split : Split.values()) {
-            long[] counts = perClass.get(split);
-            long written = counts == null ? 0 : java.util.Arrays.stream(counts).sum();
-            if (written == 0) {
-                continue;
-            }
-            int shards = cfg.shards() > 0 ? (int) Math.min(cfg.shards(), written)
-                    : (int) Math.max(1, (written + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD);
-            jsc.setJobGroup("preprocess", "preprocess: write " + split.id() + " (" + written + " records, "
-                    + shards + " shards)", false);
-            shardCounts.put(split.id(), writeSplit(spark, outcomes, split, shards, spec, output + "/" + split.id(), files));
-            perSplit.put(split.id(), written);
-        }
-        outcomes.unpersist(false);
+        PartitionSummary all = PartitionSummary.skippedOnly(plan.skipped()).merge(out.summary());
+        List<Skipped> skipped = all.skipped();
+        Map<Split, long[]> perClass = all.perClass();
+        Map<String, Long> perSplit = out.perSplit();
+        Map<String, Integer> shardCounts = out.shards();
+        DatasetMetadata.Spec spec = reused != null ? written : withStats(written, all.trainStats());
 
         long writtenTotal = perSplit.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Long> byReason = new TreeMap<>();
@@ -162,106 +124,142 @@ public final class PreprocessPipeline {
         return new Result(metadata, seconds, plan.inputRecords() / Math.max(seconds, 1e-9));
     }
 
-    /** Lazily crops the images of a partition: one image's outcomes in memory at a time. */
-    private static Iterator<Cropper.Outcome> cropAll(Iterator<Planner.ImageTask> tasks, Cropper cropper,
-                                                     ImageSource images, HadoopFiles files, LongAccumulator done) {
-        return new Iterator<>() {
-            private Iterator<Cropper.Outcome> current = java.util.Collections.emptyIterator();
+    /**
+     * What the executors need to turn image tasks into shard rows: plain values only (the cropper, the confined image
+     * source, the file system, the progress counter, the written spec, the class count).
+     */
+    record CropJob(Cropper cropper, ImageSource images, HadoopFiles files, LongAccumulator done,
+                   DatasetMetadata.Spec spec, int classes) implements Serializable {
 
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext() && tasks.hasNext()) {
-                    List<Cropper.Outcome> r = cropper.process(tasks.next(), files, images);
-                    done.add(r.size());
-                    current = r.iterator();
-                }
-                return current.hasNext();
-            }
+        /** The shard rows of one partition's tasks, reporting its summary to {@code summaries} at the end. */
+        Iterator<Row> rows(int partition, Iterator<Planner.ImageTask> tasks, PartitionSummaries summaries) {
+            return new ShardRows(outcomes(tasks), partition, spec, classes, summaries);
+        }
 
-            @Override
-            public Cropper.Outcome next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+        /** Lazily crops the images of a partition: one image's outcomes in memory at a time. */
+        private Iterator<Cropper.Outcome> outcomes(Iterator<Planner.ImageTask> tasks) {
+            return new Iterator<>() {
+                private Iterator<Cropper.Outcome> current = java.util.Collections.emptyIterator();
+
+                @Override
+                public boolean hasNext() {
+                    while (!current.hasNext() && tasks.hasNext()) {
+                        List<Cropper.Outcome> r = cropper.process(tasks.next(), files, images);
+                        done.add(r.size());
+                        current = r.iterator();
+                    }
+                    return current.hasNext();
                 }
-                return current.next();
-            }
-        };
+
+                @Override
+                public Cropper.Outcome next() {
+                    if (!hasNext()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return current.next();
+                }
+            };
+        }
     }
 
-    static PartitionSummary summarize(Iterator<Cropper.Outcome> it, int classes) {
-        ChannelStats stats = ChannelStats.empty(3);
-        List<Skipped> skipped = new ArrayList<>();
-        Map<Split, long[]> perClass = new EnumMap<>(Split.class);
-        while (it.hasNext()) {
-            Cropper.Outcome o = it.next();
-            if (!o.written()) {
-                skipped.add(o.skipped());
-                continue;
-            }
-            perClass.computeIfAbsent(o.job().split(), k -> new long[classes])[o.job().labelIndex()]++;
-            if (o.job().split() == Split.TRAIN) {
-                int size = (int) Math.round(Math.sqrt(o.chw().length / 3.0));
-                stats = stats.add(FloatImage.fromChw(size, size, 3, o.chw()));
+    /** What the writes produced: the merged summary of every split, records and Parquet files per split written. */
+    private record Written(PartitionSummary summary, Map<String, Long> perSplit, Map<String, Integer> shards) {
+    }
+
+    /** Writes every split in split order; a split whose every record was skipped leaves no directory. */
+    private static Written writeSplits(SparkSession spark, PreprocessConfig cfg, CropJob job,
+                                       Map<Split, List<Planner.ImageTask>> bySplit, String output, HadoopFiles files)
+            throws IOException {
+        PartitionSummary all = PartitionSummary.empty();
+        Map<String, Long> perSplit = new LinkedHashMap<>();
+        Map<String, Integer> shards = new LinkedHashMap<>();
+        for (Map.Entry<Split, List<Planner.ImageTask>> e : bySplit.entrySet()) {
+            Split split = e.getKey();
+            String dir = output + "/" + split.id();
+            PartitionSummary s = writeSplit(spark, cfg, job, split, e.getValue(), dir);
+            all = all.merge(s);
+            long n = s.written(split);
+            if (n == 0) {
+                files.deleteRecursively(dir);
+            } else {
+                perSplit.put(split.id(), n);
+                shards.put(split.id(), files.list(dir, ".parquet").size());
             }
         }
-        return new PartitionSummary(stats, skipped, perClass);
+        return new Written(all, perSplit, shards);
     }
 
     /**
-     * The storage level of the cached crops (kept between the statistics pass and the writes). {@code auto}:
-     * serialized in memory (spilling to disk) when the crops take at most a quarter of the executors' memory, else
-     * on disk only: at 224 px the float crops of a few thousand images already exceed a small heap, and filling the
-     * heap with cached blocks ends in an OutOfMemoryError rather than a spill.
+     * The image tasks of each split (in split order), each task holding only its jobs of that split: an image whose
+     * boxes all share a split (every image of gtsrb and voc, and of csv without a split column) is read once.
      */
-    static StorageLevel cacheLevel(SparkSession spark, String setting, long records, int imageSize, PrintStream log) {
-        if (!setting.equalsIgnoreCase("auto")) {
-            return StorageLevel.fromString(setting);
+    static Map<Split, List<Planner.ImageTask>> tasksBySplit(List<Planner.ImageTask> tasks) {
+        Map<Split, List<Planner.ImageTask>> bySplit = new EnumMap<>(Split.class);
+        for (Planner.ImageTask task : tasks) {
+            Map<Split, List<Planner.Job>> jobs = new EnumMap<>(Split.class);
+            task.jobs().forEach(j -> jobs.computeIfAbsent(j.split(), k -> new ArrayList<>()).add(j));
+            jobs.forEach((split, js) -> bySplit.computeIfAbsent(split, k -> new ArrayList<>())
+                    .add(js.size() == task.jobs().size() ? task : new Planner.ImageTask(task.imagePath(), js)));
         }
-        long bytes = records * 3L * imageSize * imageSize * Float.BYTES;
-        org.apache.spark.SparkConf conf = spark.sparkContext().getConf();
-        boolean local = spark.sparkContext().isLocal();
-        long perExecutor = local ? Runtime.getRuntime().maxMemory() : conf.getSizeAsBytes("spark.executor.memory", "1g");
-        int executors = local ? 1 : Math.max(1, spark.sparkContext().getExecutorMemoryStatus().size() - 1);
-        long budget = perExecutor / 4 * executors;
-        StorageLevel level = bytes <= budget ? StorageLevel.MEMORY_AND_DISK_SER() : StorageLevel.DISK_ONLY();
-        log.printf(Locale.ROOT, "preprocess: caching %.0f MB of crops %s%n", bytes / 1e6,
-                bytes <= budget ? "in memory (spilling to disk)" : "on disk (more than a quarter of executor memory)");
-        return level;
+        return bySplit;
     }
 
     /**
-     * Four tasks per core, at least one per 512 images, and at most {@link #BYTES_PER_PARTITION} of cropped
-     * float pixels per partition (the crops are cached between the statistics pass and the writes).
+     * Four tasks per core and at least one per 512 images: the crops of a split are summed for the statistics per
+     * partition, then merged in partition order.
      */
-    static int autoPartitions(int parallelism, int images, long records, int imageSize) {
-        long bytes = records * 3L * imageSize * imageSize * Float.BYTES;
-        long byBytes = (bytes + BYTES_PER_PARTITION - 1) / BYTES_PER_PARTITION;
-        return (int) Math.max(Math.max(parallelism * 4L, (images + 511) / 512), byBytes);
+    static int autoPartitions(int parallelism, int images) {
+        return (int) Math.max(parallelism * 4L, (images + 511) / 512);
     }
 
     /**
-     * Writes a split without a shuffle: the crops are already in input (seq) order, so the image partitions are
-     * coalesced into {@code shards} contiguous runs, each written as one Parquet file in seq order. Memory stays
-     * flat whatever the image size (a shuffle would sort every crop of the split).
+     * One shard per {@link #RECORDS_PER_SHARD} records, and one per core ({@code parallelism}) as long as each
+     * holds at least {@link #MIN_RECORDS_PER_CORE_SHARD}: the shard tasks are the ones that read and crop the
+     * images, so a small split still uses every core.
+     */
+    static int autoShards(int parallelism, long records) {
+        long bySize = (records + RECORDS_PER_SHARD - 1) / RECORDS_PER_SHARD;
+        long byCores = Math.min(parallelism, records / MIN_RECORDS_PER_CORE_SHARD);
+        return (int) Math.max(1, Math.max(bySize, byCores));
+    }
+
+    /**
+     * Reads, crops and writes one split in one pass, without a shuffle or a cache: the tasks are in input (seq)
+     * order, so the image partitions are coalesced into {@code shards} contiguous runs, each written as one Parquet
+     * file in seq order; memory stays flat whatever the image size.
      *
-     * @return the number of Parquet files written
+     * @return the summary of the split's records, merged in partition order
      */
-    private static int writeSplit(SparkSession spark, JavaRDD<Cropper.Outcome> outcomes, Split split, int shards,
-                                  DatasetMetadata.Spec spec, String path, HadoopFiles files) throws IOException {
-        JavaRDD<Cropper.Outcome> mine = outcomes.filter(o -> o.written() && o.job().split() == split);
-        JavaRDD<Row> rows = mine.rdd().coalesce(shards, false, Option.apply(new ContiguousCoalescer()), null)
-                .toJavaRDD().map(o -> ShardSchema.toRow(o, spec));
-        spark.createDataFrame(rows, ShardSchema.schema(spec.pixelStorage())).write().mode(SaveMode.Overwrite).parquet(path);
-        return files.list(path, ".parquet").size();
+    private static PartitionSummary writeSplit(SparkSession spark, PreprocessConfig cfg, CropJob job, Split split,
+                                               List<Planner.ImageTask> tasks, String path) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        long records = tasks.stream().mapToLong(t -> t.jobs().size()).sum();
+        int partitions = cfg.partitions() > 0 ? cfg.partitions() : autoPartitions(jsc.defaultParallelism(), tasks.size());
+        partitions = Math.max(1, Math.min(partitions, tasks.size()));
+        int shards = (int) Math.min(partitions, cfg.shards() > 0 ? Math.min(cfg.shards(), records)
+                : autoShards(jsc.defaultParallelism(), records));
+        jsc.setJobGroup("preprocess", "preprocess: read, crop and write " + split.id() + " (" + records + " records, "
+                + shards + " shards)", false);
+        PartitionSummaries summaries = new PartitionSummaries();
+        spark.sparkContext().register(summaries, "preprocess." + split.id());
+        JavaRDD<Row> rows = jsc.parallelize(tasks, partitions)
+                .mapPartitionsWithIndex((index, it) -> job.rows(index, it, summaries), true)
+                .rdd().coalesce(shards, false, Option.apply(new ContiguousCoalescer()), null)
+                .toJavaRDD();
+        spark.createDataFrame(rows, ShardSchema.schema()).write().mode(SaveMode.Overwrite).parquet(path);
+        return summaries.merged();
     }
 
     private static DatasetMetadata.Spec withStats(DatasetMetadata.Spec s, ChannelStats stats) {
         if (stats.pixels() == 0) {
-            throw new IllegalArgumentException("the training split is empty, so there is no mean to subtract: "
-                    + "check --split and --val-fraction, or pass --reuse-spec to use an earlier run's mean");
+            throw emptyTrainingSplit();
         }
-        return new DatasetMetadata.Spec(s.imageSize(), s.channels(), s.layout(), s.storage(), s.interpolation(),
-                s.margin(), s.square(), s.scaleByStd(), stats.mean(), stats.std(), stats.pixels());
+        return s.withStats(stats.mean(), stats.std(), stats.pixels());
+    }
+
+    private static IllegalArgumentException emptyTrainingSplit() {
+        return new IllegalArgumentException("the training split is empty, so there is no mean to subtract: "
+                + "check --split and --val-fraction, or pass --reuse-spec to use an earlier run's mean");
     }
 
     /** A directory holds a finished run of preprocess when its metadata.json reads as ours. */

@@ -9,6 +9,7 @@ import io.sparkinception.preprocessing.image.Box;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -16,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The Parquet columns of a shard (snake_case) and the conversions between rows and tensors.
- * {@code pixels} is {@code array<float>} for float32 storage and {@code binary} for float16 and uint8.
+ * {@code pixels} is {@code binary} for every storage ({@link PixelCodec}); format 1 shards of float32 storage hold
+ * {@code array<float>}, which every reader still accepts.
  */
 public final class ShardSchema {
     public static final String ID = "id";
@@ -43,9 +45,26 @@ public final class ShardSchema {
     private ShardSchema() {
     }
 
-    public static StructType schema(PixelStorage storage) {
-        DataType pixels = storage == PixelStorage.FLOAT32
-                ? DataTypes.createArrayType(DataTypes.FloatType, false) : DataTypes.BinaryType;
+    /** The schema of the shards this build writes ({@code pixels} binary whatever the storage). */
+    public static StructType schema() {
+        return schema(DataTypes.BinaryType);
+    }
+
+    /** The schema of format 1 float32 shards ({@code pixels} as {@code array<float>}), which readers still accept. */
+    public static StructType formatOneFloat32Schema() {
+        return schema(DataTypes.createArrayType(DataTypes.FloatType, false));
+    }
+
+    /**
+     * Whether a {@code pixels} column of this type holds {@code storage}: {@code binary}, or {@code array<float>} (of
+     * nullable or non-null elements) for float32 shards of format 1.
+     */
+    public static boolean isPixelsType(PixelStorage storage, DataType type) {
+        return type.equals(DataTypes.BinaryType) || storage == PixelStorage.FLOAT32
+                && type instanceof ArrayType a && a.elementType().equals(DataTypes.FloatType);
+    }
+
+    private static StructType schema(DataType pixels) {
         return new StructType(new StructField[] {
             DataTypes.createStructField(ID, DataTypes.StringType, false),
             DataTypes.createStructField(SOURCE_PATH, DataTypes.StringType, false),
@@ -63,10 +82,15 @@ public final class ShardSchema {
         });
     }
 
-    /** The row of a written outcome: raw pixels normalized with the spec and encoded for its storage. */
+    /** The row of a written outcome: raw pixels encoded for the spec's storage. */
     public static Row toRow(Cropper.Outcome o, DatasetMetadata.Spec spec) {
+        return toRow(o, spec, PixelCodec.of(spec));
+    }
+
+    /** {@link #toRow(Cropper.Outcome, DatasetMetadata.Spec)} with the codec built once by the caller. */
+    public static Row toRow(Cropper.Outcome o, DatasetMetadata.Spec spec, PixelCodec codec) {
         Annotation a = o.job().annotation();
-        Object pixels = PixelCodec.of(spec).encode(o.chw());
+        byte[] pixels = codec.encode(o.chw());
         return RowFactory.create(a.id(), a.sourcePath(), o.job().labelIndex(), o.job().labelName(), boxRow(a.box()),
                 boxRow(o.region()), spec.imageSize(), spec.imageSize(), spec.channels(), pixels, a.group(), o.job().split().id(),
                 o.job().seq());
@@ -83,8 +107,16 @@ public final class ShardSchema {
 
     /** {@link #pixels(Row, DatasetMetadata.Spec)} with the codec built once by the caller. */
     public static float[] pixels(Row row, PixelCodec codec) {
-        int i = row.fieldIndex(PIXELS);
-        return codec.decode(codec.storage() == PixelStorage.FLOAT32 ? toFloats(row.getList(i)) : row.get(i));
+        return codec.decode(storedPixels(row, row.fieldIndex(PIXELS)));
+    }
+
+    /**
+     * The stored value of a row's pixels field as {@link PixelCodec#decode} takes it: the {@code binary} column's
+     * bytes, or the floats of a format 1 {@code array<float>} column.
+     */
+    public static Object storedPixels(Row row, int field) {
+        Object v = row.get(field);
+        return v instanceof byte[] || v instanceof float[] ? v : toFloats(row.getList(field));
     }
 
     private static float[] toFloats(List<Object> list) {

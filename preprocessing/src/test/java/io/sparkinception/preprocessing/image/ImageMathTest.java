@@ -155,6 +155,62 @@ class ImageMathTest {
     }
 
     @Test
+    void resizeHasTheBitsOfTheTapByTapFormula() {
+        java.util.Random r = new java.util.Random(7);
+        float[] hwc = new float[9 * 6 * 3];
+        for (int i = 0; i < hwc.length; i++) {
+            hwc[i] = r.nextInt(256);
+        }
+        FloatImage src = new FloatImage(9, 6, 3, hwc);
+        for (Interpolation interp : Interpolation.values()) {
+            for (int[] size : new int[][] {{20, 17}, {4, 3}}) {
+                assertArrayEquals(tapByTap(src, size[0], size[1], interp), Resize.resize(src, size[0], size[1], interp).hwc(),
+                        interp + " " + size[0] + "x" + size[1]);
+            }
+        }
+    }
+
+    /** Each output value as the sum over its taps, in double, of float products: the definition of Resize. */
+    private static float[] tapByTap(FloatImage src, int w, int h, Interpolation interp) {
+        Resize.Taps tx = Resize.taps(src.width(), w, interp);
+        Resize.Taps ty = Resize.taps(src.height(), h, interp);
+        int c = src.channels();
+        float[] out = new float[w * h * c];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int ch = 0; ch < c; ch++) {
+                    double acc = 0;
+                    for (int k = 0; k < ty.index()[y].length; k++) {
+                        int sy = ty.index()[y][k];
+                        double row = 0;
+                        for (int j = 0; j < tx.index()[x].length; j++) {
+                            row += tx.weight()[x][j] * src.get(tx.index()[x][j], sy, ch);
+                        }
+                        acc += ty.weight()[y][k] * (float) row;
+                    }
+                    out[(y * w + x) * c + ch] = (float) acc;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void channelStatsOfAChwTensorHaveTheBitsOfItsImage() {
+        java.util.Random r = new java.util.Random(11);
+        float[] hwc = new float[7 * 5 * 3];
+        for (int i = 0; i < hwc.length; i++) {
+            hwc[i] = r.nextFloat() * 255;
+        }
+        FloatImage image = new FloatImage(7, 5, 3, hwc);
+        ChannelStats fromImage = ChannelStats.empty(3).add(image).add(image);
+        ChannelStats fromChw = ChannelStats.empty(3).addChw(image.toChw()).addChw(image.toChw());
+        assertEquals(fromImage, fromChw);
+        assertEquals(70, fromChw.pixels());
+        assertThrows(IllegalArgumentException.class, () -> ChannelStats.empty(3).addChw(new float[4]));
+    }
+
+    @Test
     void normalizationSubtractsTheMeanPerPlaneAndInverts() {
         float[] chw = {10, 20, 1, 2, 100, 200};
         float[] n = Normalization.normalizeChw(chw, 3, new float[] {10, 1, 100}, new float[] {1, 1, 2});

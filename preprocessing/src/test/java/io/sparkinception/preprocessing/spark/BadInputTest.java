@@ -130,7 +130,7 @@ class BadInputTest {
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, csv.toString(), "", "",
                 new SourceSpec.CsvColumns("path", "label", "xmin", "ymin", "xmax", "ymax", "split", "", ','), true);
         PreprocessConfig cfg = PreprocessConfig.builder(source, dir.resolve("out-val").toString())
-                .newSpec(8, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR)).seed(1).cacheLevel("DISK_ONLY")
+                .newSpec(8, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR)).seed(1)
                 .build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessPipeline.run(spark, cfg, QUIET));
         assertTrue(e.getMessage().contains("training split is empty"), e.getMessage());

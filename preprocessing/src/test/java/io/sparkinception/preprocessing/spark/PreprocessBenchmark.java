@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Preprocessing throughput on the shared GTSRB training images against decode-only throughput of the same
  * files on the same cores, in one run; and the Parquet bytes per image of each storage option.
- * Run: {@code ./mvnw -B -pl preprocessing test -Dtest=PreprocessBenchmark -Dexcluded.test.groups=none}
+ * Run: {@code ./mvnw -B -pl preprocessing test -Dtest=PreprocessBenchmark -Dexcluded.test.groups=none}; restrict with
+ * {@code -Dpreprocess.benchmark.sizes=224} (default {@code 64,224}), {@code -Dpreprocess.benchmark.repeats=1} (default 2)
+ * and {@code -Dpreprocess.benchmark.storages=false} (skip the storage table).
  */
 @Tag("benchmark")
 class PreprocessBenchmark {
@@ -44,8 +46,10 @@ class PreprocessBenchmark {
             List<String> paths = read.annotations().stream().map(a -> a.imagePath()).toList();
             PrintStream quiet = new PrintStream(NullOutputStream.INSTANCE);
             StringBuilder report = new StringBuilder();
-            int repeats = 2;
-            for (int size : new int[] {64, 224}) {
+            int repeats = Integer.getInteger("preprocess.benchmark.repeats", 2);
+            int[] sizes = java.util.Arrays.stream(System.getProperty("preprocess.benchmark.sizes", "64,224").split(","))
+                    .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+            for (int size : sizes) {
                 for (int rep = 0; rep < repeats; rep++) {
                     // Decode only: the same files, the same cores (local[2]), the same partitioning, nothing else.
                     long t0 = System.nanoTime();
@@ -62,7 +66,8 @@ class PreprocessBenchmark {
                             r.recordsPerSecond() / decodeRate));
                 }
             }
-            for (PixelStorage storage : PixelStorage.values()) {
+            boolean storages = Boolean.parseBoolean(System.getProperty("preprocess.benchmark.storages", "true"));
+            for (PixelStorage storage : storages ? PixelStorage.values() : new PixelStorage[0]) {
                 Path dir = out.resolve("s-" + storage.id());
                 PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
                         new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), storage, false))

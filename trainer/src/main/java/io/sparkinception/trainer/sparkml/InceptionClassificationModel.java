@@ -34,7 +34,6 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -219,10 +218,9 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
                     + " columns: " + names);
         }
         DataType actual = schema.apply(ShardSchema.PIXELS).dataType();
-        DataType expected = pixelsType(metadata.spec().pixelStorage());
-        if (!sameType(actual, expected)) {
+        if (!ShardSchema.isPixelsType(metadata.spec().pixelStorage(), actual)) {
             throw new IllegalArgumentException("column '" + ShardSchema.PIXELS + "' is " + actual.simpleString() + " but the model's"
-                    + " data stores pixels as " + metadata.spec().storage() + " (" + expected.simpleString() + ")");
+                    + " data stores pixels as " + metadata.spec().storage() + " (" + pixelsTypes(metadata.spec().pixelStorage()) + ")");
         }
         for (String out : List.of(getPredictionCol(), getProbabilityCol())) {
             if (names.contains(out)) {
@@ -237,16 +235,9 @@ public final class InceptionClassificationModel extends Model<InceptionClassific
                         org.apache.spark.sql.types.Metadata.empty()));
     }
 
-    static DataType pixelsType(PixelStorage storage) {
-        return storage == PixelStorage.FLOAT32 ? DataTypes.createArrayType(DataTypes.FloatType) : DataTypes.BinaryType;
-    }
-
-    /** Types equal up to the nullability of array elements (shards write non-null floats; other sources may not). */
-    static boolean sameType(DataType actual, DataType expected) {
-        if (actual instanceof ArrayType a && expected instanceof ArrayType e) {
-            return a.elementType().equals(e.elementType());
-        }
-        return actual.equals(expected);
+    /** The {@code pixels} column types that hold {@code storage}, for messages ({@link ShardSchema#isPixelsType}). */
+    static String pixelsTypes(PixelStorage storage) {
+        return storage == PixelStorage.FLOAT32 ? "binary, or array<float> in format 1 shards" : "binary";
     }
 
     /** Scores every row (distributed; one network per concurrent task, cached per executor JVM). */

@@ -427,11 +427,10 @@ public final class InceptionClassifier extends Estimator<InceptionClassification
 
     private static void checkPixels(StructType schema, DatasetMetadata metadata) {
         DataType actual = schema.apply(ShardSchema.PIXELS).dataType();
-        DataType expected = InceptionClassificationModel.pixelsType(metadata.spec().pixelStorage());
-        if (!InceptionClassificationModel.sameType(actual, expected)) {
+        if (!ShardSchema.isPixelsType(metadata.spec().pixelStorage(), actual)) {
             throw new IllegalArgumentException("column '" + ShardSchema.PIXELS + "' is " + actual.simpleString()
                     + " but the metadata says pixels are stored as " + metadata.spec().storage() + " ("
-                    + expected.simpleString() + "): do the rows come from that preprocess output?");
+                    + InceptionClassificationModel.pixelsTypes(metadata.spec().pixelStorage()) + "): do the rows come from that preprocess output?");
         }
     }
 

@@ -37,7 +37,7 @@ public final class TrainingData {
     public static JavaRDD<Example> loadCompact(SparkSession spark, String splitDir, DatasetMetadata.Spec spec,
                                                int workers, long capBytes) {
         PixelEncoding encoding = PixelEncoding.of(spec.pixelStorage());
-        PixelLayout layout = new PixelLayout(encoding, spec.channels(), spec.imageSize(), spec.meanFloats(), spec.scale());
+        PixelLayout layout = PixelLayout.of(spec);
         JavaRDD<StoredExample> stored = partitioned(spark, splitDir, spec, workers, row -> new StoredExample(row.getLong(0),
                 row.getInt(1), encoding.storedBytes(row, 2)));
         return new JavaRDD<>(new CompactRDD(stored.rdd(), layout, capBytes), scala.reflect.ClassTag$.MODULE$.apply(Example.class));

@@ -68,7 +68,7 @@ class PredictPiecesTest {
             }
             values[i] = v;
         }
-        return new GenericRowWithSchema(values, ShardSchema.schema(spec.pixelStorage()));
+        return new GenericRowWithSchema(values, ShardSchema.schema());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
+import io.sparkinception.testing.FormatOneShards;
 import io.sparkinception.testing.LocalSpark;
 import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.training.data.LocalCopies;
@@ -137,6 +138,31 @@ class CompactTrainingDataTest {
         assertTrue(MappedWindows.shared().mappedBytes() <= CAP);
         PartitionData.evict(id);
         assertFalse(Files.exists(LocalCopies.fileOf(id, 0)), "evict deletes this JVM's copies");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PixelStorage.class)
+    void formatOneShardsReadAsTheFloatPathReadsThem(PixelStorage storage) throws Exception {
+        String prep = data(storage);
+        String old = FormatOneShards.copy(spark, prep, Files.createDirectories(root.resolve("format-1-" + storage.id())));
+        String id = "format-1-" + storage.id();
+        List<Tuple2<Integer, Example>> compact = asWorkersRead(compact(old), id);
+        List<Tuple2<Integer, Example>> floats = asWorkersRead(floats(old), id + "-floats");
+        List<Tuple2<Integer, Example>> current = asWorkersRead(floats(prep), id + "-current");
+        assertEquals(current.size(), compact.size());
+        assertEquals(floats.size(), compact.size());
+        for (int i = 0; i < compact.size(); i++) {
+            Example c = compact.get(i)._2();
+            assertEquals(current.get(i)._2().seq(), c.seq());
+            assertArrayEquals(floats.get(i)._2().chw(), c.chw(), "format 1, example " + c.seq());
+            if (storage != PixelStorage.FLOAT16) {
+                // float16 rounded the normalized values in format 1, the raw ones now; float32 and uint8 agree exactly.
+                assertArrayEquals(current.get(i)._2().chw(), c.chw(), "format 1 and 2, example " + c.seq());
+            }
+        }
+        for (String evict : List.of(id, id + "-floats", id + "-current")) {
+            PartitionData.evict(evict);
+        }
     }
 
     @ParameterizedTest(name = "{0}")

@@ -67,7 +67,8 @@ final class GeneratedData {
         long first = train.agg(functions.min(ShardSchema.SEQ)).first().getLong(0);
         String out = dir.toString();
         train.withColumn(ShardSchema.PIXELS, functions.when(functions.col(ShardSchema.SEQ).equalTo(first),
-                        functions.expr("transform(" + ShardSchema.PIXELS + ", x -> CAST('NaN' AS FLOAT))"))
+                        // float32 pixels: little-endian NaNs (0x7fc00000) as many as the values.
+                        functions.expr("unhex(repeat('0000C07F', length(" + ShardSchema.PIXELS + ") div 4))"))
                         .otherwise(functions.col(ShardSchema.PIXELS)))
                 .write().parquet(out + "/train");
         Files.copy(Path.of(prep, "metadata.json"), dir.resolve("metadata.json"));

@@ -1,15 +1,13 @@
 package io.sparkinception.trainer.training.data;
 
 import io.sparkinception.preprocessing.PixelStorage;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.List;
+import io.sparkinception.preprocessing.spark.ShardSchema;
 import org.apache.spark.sql.Row;
 
 /**
- * The bytes of one stored CHW tensor as the compact copy holds them: the shards' {@link PixelStorage}, with float32
- * as little-endian bytes. Decoding is preprocessing's {@link io.sparkinception.preprocessing.PixelCodec}
- * ({@link PixelLayout#decode}).
+ * The bytes of one stored CHW tensor as the compact copy holds them: the shards' {@link PixelStorage} (format 1
+ * float32 shards' {@code array<float>} as little-endian bytes, as format 2 stores them). Decoding is
+ * preprocessing's {@link io.sparkinception.preprocessing.PixelCodec} ({@link PixelLayout#decode}).
  */
 public enum PixelEncoding {
     UINT8(1), FLOAT16(2), FLOAT32(4);
@@ -32,17 +30,13 @@ public enum PixelEncoding {
         return bytesPerValue;
     }
 
-    /** The stored bytes of a shard row's pixels: {@code binary} as is, {@code array<float>} as little-endian float32. */
+    /**
+     * The stored bytes of a shard row's pixels: the {@code binary} column as is, a format 1 {@code array<float>}
+     * column as little-endian float32 (what format 2 stores).
+     */
     public byte[] storedBytes(Row row, int field) {
-        if (this != FLOAT32) {
-            return (byte[]) row.get(field);
-        }
-        List<Object> values = row.getList(field);
-        ByteBuffer b = ByteBuffer.allocate(values.size() * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (Object v : values) {
-            b.putFloat((Float) v);
-        }
-        return b.array();
+        Object stored = ShardSchema.storedPixels(row, field);
+        return stored instanceof byte[] b ? b : PixelStorage.toFloat32((float[]) stored);
     }
 
     /** The storage this encoding holds. */
@@ -52,18 +46,5 @@ public enum PixelEncoding {
             case FLOAT16 -> PixelStorage.FLOAT16;
             case FLOAT32 -> PixelStorage.FLOAT32;
         };
-    }
-
-    /**
-     * The stored bytes as the shard column's value: {@code byte[]} for uint8 and float16, {@code float[]} for
-     * float32 (held as little-endian bytes in the compact copy).
-     */
-    public Object columnValue(byte[] stored) {
-        if (this != FLOAT32) {
-            return stored;
-        }
-        float[] out = new float[stored.length / 4];
-        ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
     }
 }

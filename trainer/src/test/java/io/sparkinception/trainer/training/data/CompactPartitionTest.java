@@ -69,7 +69,7 @@ class CompactPartitionTest {
     }
 
     @Test
-    void uint8AndFloat16DecodeBitForBitAsTheShardReaderDoes() {
+    void everyEncodingDecodesBitForBitAsTheShardReaderDoes() {
         byte[] u8 = examples(layout(PixelEncoding.UINT8), 1, 2).get(0).pixels();
         assertArrayEquals(Normalization.normalizeChw(PixelStorage.fromUint8(u8), 3, MEAN, SCALE),
                 layout(PixelEncoding.UINT8).decode(u8, 0));
@@ -79,12 +79,21 @@ class CompactPartitionTest {
             values[i] = (float) r.nextGaussian() * 3;
         }
         byte[] f16 = PixelStorage.toHalf(values);
-        assertArrayEquals(PixelStorage.fromHalf(f16), layout(PixelEncoding.FLOAT16).decode(f16, 0));
+        assertArrayEquals(Normalization.normalizeChw(PixelStorage.fromHalf(f16), 3, MEAN, SCALE),
+                layout(PixelEncoding.FLOAT16).decode(f16, 0));
         java.nio.ByteBuffer f32 = java.nio.ByteBuffer.allocate(300).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             f32.putFloat(v);
         }
-        assertArrayEquals(values, layout(PixelEncoding.FLOAT32).decode(f32.array(), 0));
+        assertArrayEquals(Normalization.normalizeChw(values, 3, MEAN, SCALE), layout(PixelEncoding.FLOAT32).decode(f32.array(), 0));
+        // Format 1 shards stored float16 and float32 normalized: decoded as stored.
+        assertArrayEquals(PixelStorage.fromHalf(f16), formatOne(PixelEncoding.FLOAT16).decode(f16, 0));
+        assertArrayEquals(values, formatOne(PixelEncoding.FLOAT32).decode(f32.array(), 0));
+        assertArrayEquals(layout(PixelEncoding.UINT8).decode(u8, 0), formatOne(PixelEncoding.UINT8).decode(u8, 0));
+    }
+
+    private static PixelLayout formatOne(PixelEncoding e) {
+        return new PixelLayout(e, 3, 5, MEAN, SCALE, true);
     }
 
     @Test
