@@ -100,7 +100,8 @@ final class PartitionPredictor implements Serializable {
                     }
                 }
                 if (!crops.isEmpty()) {
-                    double[][] probs = BatchScorer.score(members.graphs(), crops, POLICY, scorer);
+                    double[][] probs = BatchScorer.ensemble(BatchScorer.perMember(members.graphs(), crops, POLICY, scorer),
+                            settings.memberWeights());
                     for (int i = 0; i < probs.length; i++) {
                         int[] top = TopK.of(probs[i], TOP);
                         double[] p = new double[top.length];

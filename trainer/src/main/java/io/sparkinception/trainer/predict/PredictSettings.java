@@ -1,5 +1,6 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.trainer.inference.Combiner;
 import io.sparkinception.trainer.inference.NetworkCache;
 import io.sparkinception.trainer.kernels.Kernels;
 import java.io.Serializable;
@@ -8,13 +9,18 @@ import java.util.List;
 /**
  * What a predict partition needs to score (plain values): the members' {@link NetworkCache#key}s, in the order of
  * the broadcast models, the crops per forward pass, the kernels to restore the members with and the side of the
- * members' network input (0: the stored crop size of the spec; smaller: the center window of the stored crop).
+ * members' network input (0: the stored crop size of the spec; smaller: the center window of the stored crop) and
+ * the members' weights in the ensemble's average (the manifest's, see {@code ensemble --weights}).
  */
-public record PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels, int inputSize)
-        implements Serializable {
+public record PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels, int inputSize,
+                              double[] memberWeights) implements Serializable {
 
     public PredictSettings {
         memberKeys = List.copyOf(memberKeys);
+        memberWeights = memberWeights == null ? Combiner.uniform(memberKeys.size()) : memberWeights.clone();
+        if (!memberKeys.isEmpty()) {
+            Combiner.checkMemberWeights(memberWeights, memberKeys.size());
+        }
         if (inputSize < 0) {
             throw new IllegalArgumentException("input size must be >= 0 (0: the stored size), got " + inputSize);
         }
@@ -28,12 +34,14 @@ public record PredictSettings(List<String> memberKeys, int batchSize, Kernels ke
 
     /** Settings of members whose input is the stored crop size. */
     public PredictSettings(List<String> memberKeys, int batchSize, Kernels kernels) {
-        this(memberKeys, batchSize, kernels, 0);
+        this(memberKeys, batchSize, kernels, 0, null);
     }
 
-    /** The settings of these serialized members (their keys computed here, on the driver) of that input size. */
-    public static PredictSettings of(List<byte[]> models, int batchSize, Kernels kernels, int inputSize) {
-        return new PredictSettings(models.stream().map(NetworkCache::key).toList(), batchSize, kernels, inputSize);
+    /** The settings of these serialized members (their keys computed here, on the driver), input size and weights. */
+    public static PredictSettings of(List<byte[]> models, int batchSize, Kernels kernels, int inputSize,
+                                     double[] memberWeights) {
+        return new PredictSettings(models.stream().map(NetworkCache::key).toList(), batchSize, kernels, inputSize,
+                memberWeights);
     }
 
     /** The network input side for crops of {@code storedSize}. */

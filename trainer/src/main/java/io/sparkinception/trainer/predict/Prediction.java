@@ -7,6 +7,7 @@ import io.sparkinception.preprocessing.annotations.ClassInfo;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
+import io.sparkinception.trainer.evaluation.EvaluateConfig;
 import io.sparkinception.trainer.evaluation.ModelSet;
 import io.sparkinception.common.OutputDirectory;
 import io.sparkinception.common.OutputSwap;
@@ -82,6 +83,11 @@ public final class Prediction {
                 spec.imageSize(), models.inputSize() == spec.imageSize() ? ""
                         : ", scored on its center " + models.inputSize() + " px window",
                 spec.margin(), spec.square() ? ", square" : "", spec.interpolation());
+        var memberWeights = models.weights(EvaluateConfig.MemberWeighting.MANIFEST);
+        if (names.size() > 1) {
+            log.printf(Locale.ROOT, "predict: member weights (%s): %s%n", memberWeights.method(),
+                    memberWeights.weights().stream().map(w -> String.format(Locale.ROOT, "%.3f", w)).toList());
+        }
 
         SourceSpec source = cfg.annotated() ? new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
                 cfg.imagesRoot(), "", null, true) : null;
@@ -114,7 +120,8 @@ public final class Prediction {
         PredictTable table = new PredictTable(classes, plan.annotated());
         List<byte[]> memberModels = models.members().stream().map(ModelSet.Member::model).toList();
         PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images,
-                PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels(), models.inputSize()));
+                PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels(), models.inputSize(),
+                        models.weights(EvaluateConfig.MemberWeighting.MANIFEST).array()));
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
         Broadcast<List<byte[]>> bc = jsc.broadcast(memberModels);
