@@ -9,14 +9,20 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * File access through Hadoop's FileSystem, so every path may be {@code file://}, {@code hdfs://},
@@ -152,30 +158,65 @@ public final class HadoopFiles implements Serializable {
     }
 
     /**
-     * Writes a file so that readers never see a partial one, and a crash never leaves none: to a hidden temporary
-     * name first, then renamed over the old file ({@code FileContext} rename with {@code OVERWRITE}).
+     * Writes a file so that readers never see a partial one and there is never a moment without the file: the bytes
+     * go to the hidden temporary {@code ._tmp_NAME} beside it, which {@link #replace} then renames over the old file.
+     * On the local file system the temporary file is written without Hadoop's {@code .crc} (see {@link #replace}).
      */
     public void writeAtomically(String path, byte[] bytes) throws IOException {
         Path target = new Path(path);
-        FileSystem fs = fileSystem(path);
         Path tmp = new Path(target.getParent(), "._tmp_" + target.getName());
-        try (OutputStream out = fs.create(tmp, true)) {
+        FileSystem fs = fileSystem(path);
+        try (OutputStream out = (localRaw(fs) != null ? localRaw(fs) : fs).create(tmp, true)) {
             out.write(bytes);
         }
+        replace(tmp.toString(), path);
+    }
+
+    /**
+     * Renames the file {@code source} over the file {@code target} in one step, so that a reader finds the old or the
+     * new file at every moment, never none. On the local file system that is one POSIX {@code rename(2)}
+     * ({@link StandardCopyOption#ATOMIC_MOVE}): Hadoop's own overwriting rename is not atomic there (its
+     * {@code AbstractFileSystem#renameInternal} deletes the target, then renames). A stale {@code .crc} of the target is
+     * deleted before the rename (the old file is then read unchecked, never against a checksum of other bytes) and
+     * the source's after it. Other file systems: {@code FileContext} rename with {@code OVERWRITE} (atomic on HDFS);
+     * where that is unsupported, delete then rename (object stores, which have no atomic rename anyway).
+     */
+    public void replace(String source, String target) throws IOException {
+        Path src = new Path(source);
+        Path dst = new Path(target);
+        FileSystem fs = fileSystem(target);
+        RawLocalFileSystem local = localRaw(fs);
+        if (local != null) {
+            local.delete(checksumFile(dst), false);
+            Files.move(local.pathToFile(src).toPath(), local.pathToFile(dst).toPath(), StandardCopyOption.ATOMIC_MOVE);
+            local.delete(checksumFile(src), false);
+            return;
+        }
         try {
-            // Renamed over the old file in one step (atomic on HDFS and local files): never a moment without it.
-            org.apache.hadoop.fs.FileContext.getFileContext(fs.getUri(), fs.getConf())
-                    .rename(tmp, target, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+            FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(src, dst, Options.Rename.OVERWRITE);
             return;
         } catch (UnsupportedOperationException e) {
-            // A file system without an overwriting rename (some object stores): delete, then rename.
+            // A file system without an overwriting rename: delete, then rename.
         }
-        if (fs.exists(target) && !fs.delete(target, false)) {
-            throw new IOException("cannot replace " + target);
+        if (fs.exists(dst) && !fs.delete(dst, false)) {
+            throw new IOException("cannot replace " + dst);
         }
-        if (!fs.rename(tmp, target)) {
-            throw new IOException("cannot rename " + tmp + " to " + target);
+        if (!fs.rename(src, dst)) {
+            throw new IOException("cannot rename " + src + " to " + dst);
         }
+    }
+
+    /** Hadoop's checksum file of a local file ({@code ChecksumFileSystem#getChecksumFile}'s name). */
+    private static Path checksumFile(Path file) {
+        return new Path(file.getParent(), "." + file.getName() + ".crc");
+    }
+
+    /** The raw local file system under {@code fs}, or null when {@code fs} is not the local one. */
+    private static RawLocalFileSystem localRaw(FileSystem fs) {
+        if (fs instanceof LocalFileSystem checksummed && checksummed.getRaw() instanceof RawLocalFileSystem raw) {
+            return raw;
+        }
+        return fs instanceof RawLocalFileSystem raw ? raw : null;
     }
 
     public void writeAtomically(String path, String text) throws IOException {

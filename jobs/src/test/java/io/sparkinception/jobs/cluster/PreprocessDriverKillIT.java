@@ -24,24 +24,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code preprocess} submitted through {@code bin/spark-submit} ({@code --master local[2]}: the executors are
- * threads of the driver JVM, so the kill takes the whole application) whose DRIVER is killed (SIGKILL of the spark-submit JVM and its
+ * {@code preprocess} submitted through {@code bin/spark-submit} to a real standalone cluster (a Master and one Worker
+ * with 2 cores, whose executors are JVMs of their own) whose DRIVER is killed (SIGKILL of the spark-submit JVM and its
  * children) while the shards are being written (the test watches the staging directory {@code .data.staging-UUID}
- * until Spark's {@code _temporary} or a {@code part-} file appears in it):
+ * until Spark's {@code _temporary} or a {@code part-} file appears in it); the test then waits until the Master has
+ * ended the orphaned executors, so that nothing writes any more:
  * <ol>
  *   <li>into an absent output: afterwards there is no output (nothing presented as complete), only the marked
- *       staging directory; a rerun deletes it, succeeds, and writes what an uninterrupted run writes
- *       (metadata.json except created_at, the Parquet rows in id order);</li>
+ *       staging directory, without a metadata.json; a rerun deletes it, succeeds, and writes what an uninterrupted
+ *       run on the same cluster writes (metadata.json except created_at, the Parquet rows in id order);</li>
  *   <li>with {@code --overwrite} over that complete output: afterwards the output is the previous one, file for
  *       file and byte for byte.</li>
  * </ol>
- * A user's file in the parent directory of the output is untouched throughout. (Local mode, not the standalone
- * cluster: on the shared machine the cluster's Worker did not register within {@code bin/local-cluster}'s 60 s;
- * the fault, a dead driver in the middle of the write, is the same.)
+ * A user's file in the parent directory of the output is untouched throughout.
  */
 class PreprocessDriverKillIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
-    private static final String MASTER = "local[2]";
+    /** How long the Master may take to end the executors of a killed driver. */
+    private static final Duration EXECUTORS_GONE = Duration.ofSeconds(120);
 
     @Test
     @Timeout(value = 40, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -52,35 +52,43 @@ class PreprocessDriverKillIT {
         Path out = parent.resolve("data");
         Path reference = work.resolve("reference");
 
-        SparkSubmitProcess.Result ref = SparkSubmitProcess.builder(work, "uninterrupted")
-                .args(submit(MASTER, reference)).run(JOB_TIMEOUT);
-        assertEquals(0, ref.exitCode(), () -> "the uninterrupted run failed: " + ref.describe());
+        try (StandaloneCluster cluster = StandaloneCluster.start(1, 2, "3g")) {
+            String master = cluster.masterUrl();
+            SparkSubmitProcess.Result ref = SparkSubmitProcess.builder(work, "uninterrupted")
+                    .args(submit(master, reference)).run(JOB_TIMEOUT);
+            assertEquals(0, ref.exitCode(), () -> "the uninterrupted run failed: " + ref.describe());
+            assertTrue(listing(cluster.stateDir().resolve("work/worker-1")).stream().anyMatch(n -> n.startsWith("app-")),
+                    "no executor JVM of the Worker ran the uninterrupted run");
+            DriverKill.awaitNoExecutors(cluster, EXECUTORS_GONE);
 
-        // 1. Into an absent output.
-        Path staging = killWhileWriting(work, "killed-fresh", out);
-        assertFalse(Files.exists(out), "a killed first run left an output: " + listing(parent));
-        assertTrue(Files.isRegularFile(staging.resolve(OutputSwap.MARKER)), "the leftover staging has our marker");
-        assertEquals("the user's notes", Files.readString(notes));
+            // 1. Into an absent output.
+            Path staging = killWhileWriting(cluster, work, "killed-fresh", out);
+            assertFalse(Files.exists(out), "a killed first run left an output: " + listing(parent));
+            assertTrue(Files.isRegularFile(staging.resolve(OutputSwap.MARKER)), "the leftover staging has our marker");
+            assertFalse(Files.exists(staging.resolve("metadata.json")), "the killed run's staging looks finished");
+            assertEquals("the user's notes", Files.readString(notes));
 
-        SparkSubmitProcess.Result rerun = SparkSubmitProcess.builder(work, "rerun")
-                .args(submit(MASTER, out)).run(JOB_TIMEOUT);
-        assertEquals(0, rerun.exitCode(), () -> "the rerun failed: " + rerun.describe());
-        assertEquals(List.of("data", "notes.txt"), listing(parent), "the rerun deleted the marked leftover");
+            SparkSubmitProcess.Result rerun = SparkSubmitProcess.builder(work, "rerun")
+                    .args(submit(master, out)).run(JOB_TIMEOUT);
+            assertEquals(0, rerun.exitCode(), () -> "the rerun failed: " + rerun.describe());
+            assertEquals(List.of("data", "notes.txt"), listing(parent), "the rerun deleted the marked leftover");
+            DriverKill.awaitNoExecutors(cluster, EXECUTORS_GONE);
 
-        // 2. --overwrite over the complete output.
-        Map<String, String> before = contents(out);
-        killWhileWriting(work, "killed-overwrite", out);
-        assertEquals(before, contents(out), "the previous output changed under a killed --overwrite run");
-        assertEquals("the user's notes", Files.readString(notes));
+            // 2. --overwrite over the complete output.
+            Map<String, String> before = contents(out);
+            killWhileWriting(cluster, work, "killed-overwrite", out);
+            assertEquals(before, contents(out), "the previous output changed under a killed --overwrite run");
+            assertEquals("the user's notes", Files.readString(notes));
+        }
         List<String> splits = PreprocessClusterIT.assertSameMetadata(reference, out);
         PreprocessClusterIT.assertSameRows(reference, out, splits);
         System.out.printf("PreprocessDriverKillIT: after the kills, the output equals the uninterrupted run (%s)%n", splits);
     }
 
     /** Starts the run, SIGKILLs its driver once shards are being written into staging, returns that staging dir. */
-    private static Path killWhileWriting(Path work, String name, Path out) throws Exception {
+    private static Path killWhileWriting(StandaloneCluster cluster, Path work, String name, Path out) throws Exception {
         Path parent = out.getParent();
-        SparkSubmitProcess job = SparkSubmitProcess.builder(work, name).args(submit(MASTER, out)).start();
+        SparkSubmitProcess job = SparkSubmitProcess.builder(work, name).args(submit(cluster.masterUrl(), out)).start();
         Path staging;
         try {
             staging = awaitShardsBeingWritten(job, parent, "." + out.getFileName() + ".staging-");
@@ -90,6 +98,8 @@ class PreprocessDriverKillIT {
                 job.kill();
             }
         }
+        // The orphaned executors may still be writing until the Master ends them.
+        DriverKill.awaitNoExecutors(cluster, EXECUTORS_GONE);
         System.out.printf("PreprocessDriverKillIT: %s: killed the driver (pid %d) while %s was being written%n",
                 name, job.pid(), staging);
         return staging;

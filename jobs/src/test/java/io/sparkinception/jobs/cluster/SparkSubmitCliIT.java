@@ -74,6 +74,39 @@ class SparkSubmitCliIT {
         assertFalse(r.stderr().contains("\tat "), "a stack trace for bad arguments:\n" + r.stderr());
     }
 
+    /**
+     * Spark's real launcher turns bin/spark-submit's local-mode default into the driver's -Xmx, and a user's
+     * --driver-memory wins over it (SparkSubmitDriverMemoryTest covers the script's decisions without a JVM).
+     */
+    @Test
+    void localModeGetsAQuarterOfTheMachineAsDriverHeapUnlessTheUserSetsIt() {
+        String jar = SparkSubmitProcess.appJar().toString();
+        SparkSubmitProcess.Result sized = launch("driver-memory-default", "--master", "local[1]", jar, "preprocess",
+                "--help");
+        assertEquals(0, sized.exitCode(), sized::describe);
+        assertTrue(launchCommand(sized).contains(" -Xmx2048m "), "8 GB machine, a quarter: " + launchCommand(sized));
+        assertTrue(sized.stderr().contains("bin/spark-submit: local mode and no driver memory set: driver memory 2048m"),
+                sized::describe);
+
+        SparkSubmitProcess.Result own = launch("driver-memory-user", "--master", "local[1]", "--driver-memory", "700m",
+                jar, "preprocess", "--help");
+        assertEquals(0, own.exitCode(), own::describe);
+        assertTrue(launchCommand(own).contains(" -Xmx700m "), launchCommand(own));
+        assertFalse(own.stderr().contains("bin/spark-submit:"), own::describe);
+    }
+
+    private static SparkSubmitProcess.Result launch(String name, String... args) {
+        return SparkSubmitProcess.builder(logDir(), name).env("SPARK_PRINT_LAUNCH_COMMAND", "1")
+                .env("SPARK_INCEPTION_MEMORY_KB", String.valueOf(8L * 1024 * 1024))
+                .env("SPARK_DRIVER_MEMORY", "").env("SPARK_MEM", "").args(args).run(TIMEOUT);
+    }
+
+    /** The java command Spark's launcher printed ({@code SPARK_PRINT_LAUNCH_COMMAND}). */
+    private static String launchCommand(SparkSubmitProcess.Result r) {
+        return Stream.concat(r.stdout().lines(), r.stderr().lines()).filter(l -> l.startsWith("Spark Command: "))
+                .findFirst().map(l -> l + " ").orElseThrow(() -> new AssertionError("no launch command: " + r.describe()));
+    }
+
     @Test
     void aRealSparkHomeTakesOver(@TempDir Path fakeHome) throws IOException {
         Path bin = Files.createDirectories(fakeHome.resolve("bin"));

@@ -41,7 +41,8 @@ public final class StandaloneCluster implements AutoCloseable {
     /** The main class in every executor JVM's command line. */
     public static final String EXECUTOR_CLASS = "org.apache.spark.executor.CoarseGrainedExecutorBackend";
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /** Generous: on the shared 2-core machine (load average 20) a Worker took over 180 s to register. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(420);
     /** The script itself gives up after START_TIMEOUT; this only guards against a hung script. */
     private static final Duration SCRIPT_TIMEOUT = START_TIMEOUT.plusSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);

@@ -16,10 +16,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -37,8 +34,8 @@ import org.deeplearning4j.util.ModelSerializer;
  *       system supports {@code hsync}, the manifest last;</li>
  *   <li>{@link #publish}: rename that directory to {@code round-N/};</li>
  *   <li>{@link #point}: write the pointer {@code latest} (the name {@code round-N}) to a temporary name and rename
- *       it over the old pointer ({@code FileContext} rename with {@code OVERWRITE}: atomic on HDFS and local
- *       files), so there is never a moment without a pointer.</li>
+ *       it over the old pointer ({@link HadoopFiles#replace}: one POSIX rename on local files, an overwriting rename
+ *       on HDFS), so there is never a moment without a pointer.</li>
  * </ol>
  * {@link #restoreLatest} does not trust the pointer alone: it takes the newest {@code round-N/} whose manifest
  * verifies and whose model restores, and says which one it uses and why it passed over others. A crash at any
@@ -139,17 +136,8 @@ public final class Checkpoints {
         Path pointer = new Path(dir + "/" + POINTER);
         Path tmp = new Path(dir + "/" + TMP + POINTER);
         writeDurably(tmp.toString(), name.getBytes(StandardCharsets.UTF_8), null);
-        FileSystem fs = files.fileSystem(dir);
-        try {
-            FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, pointer, Options.Rename.OVERWRITE);
-        } catch (UnsupportedOperationException e) {
-            // A file system without an overwriting rename: a crash between the two calls leaves no pointer, which
-            // restoreLatest survives (it scans the checkpoint directories).
-            fs.delete(pointer, false);
-            if (!fs.rename(tmp, pointer)) {
-                throw new IOException("cannot rename " + tmp + " to " + pointer, e);
-            }
-        }
+        // One rename over the old pointer (HadoopFiles#replace): never a moment without a pointer.
+        files.replace(tmp.toString(), pointer.toString());
     }
 
     private void writeDurably(String path, byte[] bytes, Map<String, String> sums) throws IOException {
