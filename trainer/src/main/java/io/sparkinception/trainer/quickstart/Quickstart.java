@@ -71,8 +71,7 @@ public final class Quickstart {
                         + " epochs each -> %s", cfg.members(), cfg.width(),
                 cfg.members() > 1 ? ", the last one 1.25x wider" : "", cfg.epochs(), ens));
         EnsembleConfig ensemble = EnsembleConfig.load(null, Map.of("data", prep, "output", ens,
-                "members", Integer.toString(cfg.members()), "wide-members", cfg.members() > 1 ? "1" : "0",
-                "member-init", "distinct"));
+                "members", Integer.toString(cfg.members()), "wide-members", cfg.members() > 1 ? "1" : "0"));
         EnsembleTrainer.run(spark, ensemble, memberSettings(cfg, prep, ens, evalData), out);
     }
 
