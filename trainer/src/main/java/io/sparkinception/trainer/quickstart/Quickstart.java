@@ -98,7 +98,7 @@ public final class Quickstart {
 
     private static void evaluate(SparkSession spark, QuickstartConfig cfg, String data, Path report, boolean testSet,
                                  PrintStream out) throws IOException {
-        step(out, 5, "evaluate the members and the ensemble with 1 and 10 crops -> " + report);
+        step(out, 5, "evaluate the members and the ensemble with 1 crop and 5 (the 10-crop protocol without mirrors) -> " + report);
         // A rerun of quickstart regenerates its own report (swapped in once complete). Without a test set (VOC),
         // evaluate picks the prepared data's test split if the ImageSets define one, else val.
         Evaluation.Result r = Evaluation.run(spark, EvaluateConfig.load(null, Map.of("model",
@@ -110,7 +110,8 @@ public final class Quickstart {
         out.printf(Locale.ROOT, "quickstart: %,d %s images, %d classes (chance: %.1f %% top-1 error): best member"
                         + " %.1f %% top-1 error with 1 crop; %d member%s with %d crops %.1f %%%n",
                 r.examples(), testSet ? "test" : "held-out", classes, 100.0 * (classes - 1) / classes,
-                100 * best.top1Error(), last.members(), last.members() == 1 ? "" : "s", last.crops(), 100 * last.top1Error());
+                100 * best.top1Error(), last.members(), last.members() == 1 ? "" : "s",
+                Math.round(last.cost() / last.members()), 100 * last.top1Error());
     }
 
     private static Sources sources(QuickstartConfig cfg, PrintStream out) throws IOException {
