@@ -119,6 +119,15 @@ public final class ShardSchema {
         return v instanceof byte[] || v instanceof float[] ? v : toFloats(row.getList(field));
     }
 
+    /**
+     * A row's stored pixels as the bytes format 2 shards hold: the {@code binary} column as is, a format 1
+     * {@code array<float>} column as little-endian float32.
+     */
+    public static byte[] storedBytes(Row row, int field) {
+        Object stored = storedPixels(row, field);
+        return stored instanceof byte[] b ? b : PixelStorage.toFloat32((float[]) stored);
+    }
+
     private static float[] toFloats(List<Object> list) {
         float[] out = new float[list.size()];
         for (int i = 0; i < out.length; i++) {

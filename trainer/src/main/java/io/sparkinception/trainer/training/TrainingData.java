@@ -2,7 +2,6 @@ package io.sparkinception.trainer.training;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.spark.ShardSchema;
-import io.sparkinception.trainer.training.data.PixelEncoding;
 import io.sparkinception.trainer.training.data.PixelLayout;
 import io.sparkinception.trainer.training.data.StoredExample;
 import org.apache.spark.HashPartitioner;
@@ -36,10 +35,9 @@ public final class TrainingData {
      */
     public static JavaRDD<Example> loadCompact(SparkSession spark, String splitDir, DatasetMetadata.Spec spec,
                                                int workers, long capBytes) {
-        PixelEncoding encoding = PixelEncoding.of(spec.pixelStorage());
         PixelLayout layout = PixelLayout.of(spec);
         JavaRDD<StoredExample> stored = partitioned(spark, splitDir, spec, workers, row -> new StoredExample(row.getLong(0),
-                row.getInt(1), encoding.storedBytes(row, 2)));
+                row.getInt(1), ShardSchema.storedBytes(row, 2)));
         return new JavaRDD<>(new CompactRDD(stored.rdd(), layout, capBytes), scala.reflect.ClassTag$.MODULE$.apply(Example.class));
     }
 

@@ -1,5 +1,7 @@
 package io.sparkinception.trainer.training.data;
 
+import io.sparkinception.preprocessing.PixelStorage;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The compact copy of one partition in a local file, read through {@link MappedWindows}. Little-endian layout:
  * <pre>
- *   header  32 bytes: magic "SICP", version 1, encoding (ordinal), channels, size, count (int32 each), index offset (int64)
+ *   header  32 bytes: magic "SICP", version 1, storage (PixelStorage ordinal), channels, size, count (int32 each), index offset (int64)
  *   records count x bytesPerExample: the stored pixels, in the order the partition's iterator gave them
  *   index   count x (seq int64, label int32, record int32), ascending seq
  * </pre>
@@ -73,7 +75,7 @@ public final class CompactPartition implements PartitionExamples, AutoCloseable 
                 StoredExample e = source.next();
                 if (e.pixels().length != bpe) {
                     throw new IllegalStateException("example " + e.seq() + " has " + e.pixels().length + " stored bytes,"
-                            + " expected " + bpe + " (" + layout.encoding() + " " + layout.channels() + "x" + layout.size()
+                            + " expected " + bpe + " (" + layout.storage() + " " + layout.channels() + "x" + layout.size()
                             + "x" + layout.size() + ")");
                 }
                 if (n == seqs.length) {
@@ -88,7 +90,7 @@ public final class CompactPartition implements PartitionExamples, AutoCloseable 
             long indexOffset = HEADER + (long) n * bpe;
             writeFully(ch, index(seqs, labels, n));
             ByteBuffer h = ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN);
-            h.putInt(MAGIC).putInt(VERSION).putInt(layout.encoding().ordinal()).putInt(layout.channels())
+            h.putInt(MAGIC).putInt(VERSION).putInt(layout.storage().ordinal()).putInt(layout.channels())
                     .putInt(layout.size()).putInt(n).putLong(indexOffset).flip();
             ch.position(0);
             writeFully(ch, h);
@@ -124,9 +126,9 @@ public final class CompactPartition implements PartitionExamples, AutoCloseable 
             if (magic != MAGIC || version != VERSION) {
                 throw new IllegalStateException(file + " is not a partition copy of version " + VERSION);
             }
-            if (encoding != layout.encoding().ordinal() || channels != layout.channels() || size != layout.size()) {
-                throw new IllegalStateException(file + " holds " + PixelEncoding.values()[encoding] + " " + channels + "x"
-                        + size + "x" + size + ", expected " + layout.encoding() + " " + layout.channels() + "x"
+            if (encoding != layout.storage().ordinal() || channels != layout.channels() || size != layout.size()) {
+                throw new IllegalStateException(file + " holds " + PixelStorage.values()[encoding] + " " + channels + "x"
+                        + size + "x" + size + ", expected " + layout.storage() + " " + layout.channels() + "x"
                         + layout.size() + "x" + layout.size());
             }
             if (indexOffset != HEADER + (long) n * layout.bytesPerExample()

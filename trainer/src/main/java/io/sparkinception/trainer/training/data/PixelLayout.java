@@ -2,28 +2,29 @@ package io.sparkinception.trainer.training.data;
 
 import io.sparkinception.preprocessing.DatasetMetadata;
 import io.sparkinception.preprocessing.PixelCodec;
+import io.sparkinception.preprocessing.PixelStorage;
 import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * How one stored example decodes: its encoding, shape and the per-channel normalization of the dataset.
+ * How one stored example decodes: its storage, shape and the per-channel normalization of the dataset.
  *
  * @param mean             per-channel mean (metadata.json), subtracted at batch time
  * @param scale            per-channel divisor (metadata.json)
  * @param normalizedOnDisk the stored float32/float16 values are already normalized (format 1 shards,
  *                         {@link DatasetMetadata.Spec#pixelsNormalized()})
  */
-public record PixelLayout(PixelEncoding encoding, int channels, int size, float[] mean, float[] scale,
+public record PixelLayout(PixelStorage storage, int channels, int size, float[] mean, float[] scale,
                           boolean normalizedOnDisk) implements Serializable {
 
     /** The layout of current-format shards: raw values, normalized at batch time. */
-    public PixelLayout(PixelEncoding encoding, int channels, int size, float[] mean, float[] scale) {
-        this(encoding, channels, size, mean, scale, false);
+    public PixelLayout(PixelStorage storage, int channels, int size, float[] mean, float[] scale) {
+        this(storage, channels, size, mean, scale, false);
     }
 
     /** The layout of a dataset's shards. */
     public static PixelLayout of(DatasetMetadata.Spec spec) {
-        return new PixelLayout(PixelEncoding.of(spec.pixelStorage()), spec.channels(), spec.imageSize(), spec.meanFloats(),
+        return new PixelLayout(spec.pixelStorage(), spec.channels(), spec.imageSize(), spec.meanFloats(),
                 spec.scale(), spec.pixelsNormalized());
     }
 
@@ -44,7 +45,7 @@ public record PixelLayout(PixelEncoding encoding, int channels, int size, float[
 
     /** Stored bytes of one example. */
     public int bytesPerExample() {
-        return values() * encoding.bytesPerValue();
+        return values() * storage.bytesPerValue();
     }
 
     /**
@@ -54,6 +55,6 @@ public record PixelLayout(PixelEncoding encoding, int channels, int size, float[
     public float[] decode(byte[] src, int offset) {
         int n = bytesPerExample();
         byte[] stored = offset == 0 && src.length == n ? src : Arrays.copyOfRange(src, offset, offset + n);
-        return new PixelCodec(encoding.storage(), channels, mean, scale, normalizedOnDisk).decode(stored);
+        return new PixelCodec(storage, channels, mean, scale, normalizedOnDisk).decode(stored);
     }
 }

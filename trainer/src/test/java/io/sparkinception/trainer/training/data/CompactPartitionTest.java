@@ -28,7 +28,7 @@ class CompactPartitionTest {
     @TempDir
     Path dir;
 
-    private static PixelLayout layout(PixelEncoding e) {
+    private static PixelLayout layout(PixelStorage e) {
         return new PixelLayout(e, 3, 5, MEAN, SCALE);
     }
 
@@ -46,8 +46,8 @@ class CompactPartitionTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(PixelEncoding.class)
-    void writesOnceAndReadsBackTheExactBytesInSeqOrder(PixelEncoding encoding) throws Exception {
+    @EnumSource(PixelStorage.class)
+    void writesOnceAndReadsBackTheExactBytesInSeqOrder(PixelStorage encoding) throws Exception {
         PixelLayout layout = layout(encoding);
         List<StoredExample> data = examples(layout, 50, 1);
         Path file = dir.resolve("p0.bin");
@@ -70,9 +70,9 @@ class CompactPartitionTest {
 
     @Test
     void everyEncodingDecodesBitForBitAsTheShardReaderDoes() {
-        byte[] u8 = examples(layout(PixelEncoding.UINT8), 1, 2).get(0).pixels();
+        byte[] u8 = examples(layout(PixelStorage.UINT8), 1, 2).get(0).pixels();
         assertArrayEquals(Normalization.normalizeChw(PixelStorage.fromUint8(u8), 3, MEAN, SCALE),
-                layout(PixelEncoding.UINT8).decode(u8, 0));
+                layout(PixelStorage.UINT8).decode(u8, 0));
         float[] values = new float[75];
         Random r = new Random(3);
         for (int i = 0; i < values.length; i++) {
@@ -80,25 +80,25 @@ class CompactPartitionTest {
         }
         byte[] f16 = PixelStorage.toHalf(values);
         assertArrayEquals(Normalization.normalizeChw(PixelStorage.fromHalf(f16), 3, MEAN, SCALE),
-                layout(PixelEncoding.FLOAT16).decode(f16, 0));
+                layout(PixelStorage.FLOAT16).decode(f16, 0));
         java.nio.ByteBuffer f32 = java.nio.ByteBuffer.allocate(300).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             f32.putFloat(v);
         }
-        assertArrayEquals(Normalization.normalizeChw(values, 3, MEAN, SCALE), layout(PixelEncoding.FLOAT32).decode(f32.array(), 0));
+        assertArrayEquals(Normalization.normalizeChw(values, 3, MEAN, SCALE), layout(PixelStorage.FLOAT32).decode(f32.array(), 0));
         // Format 1 shards stored float16 and float32 normalized: decoded as stored.
-        assertArrayEquals(PixelStorage.fromHalf(f16), formatOne(PixelEncoding.FLOAT16).decode(f16, 0));
-        assertArrayEquals(values, formatOne(PixelEncoding.FLOAT32).decode(f32.array(), 0));
-        assertArrayEquals(layout(PixelEncoding.UINT8).decode(u8, 0), formatOne(PixelEncoding.UINT8).decode(u8, 0));
+        assertArrayEquals(PixelStorage.fromHalf(f16), formatOne(PixelStorage.FLOAT16).decode(f16, 0));
+        assertArrayEquals(values, formatOne(PixelStorage.FLOAT32).decode(f32.array(), 0));
+        assertArrayEquals(layout(PixelStorage.UINT8).decode(u8, 0), formatOne(PixelStorage.UINT8).decode(u8, 0));
     }
 
-    private static PixelLayout formatOne(PixelEncoding e) {
+    private static PixelLayout formatOne(PixelStorage e) {
         return new PixelLayout(e, 3, 5, MEAN, SCALE, true);
     }
 
     @Test
     void neverMapsMoreThanTheCap() {
-        PixelLayout layout = layout(PixelEncoding.FLOAT32); // 300 bytes per example
+        PixelLayout layout = layout(PixelStorage.FLOAT32); // 300 bytes per example
         List<StoredExample> data = examples(layout, 200, 4);
         Path file = dir.resolve("p1.bin");
         CompactPartition.write(file, layout, data.iterator());
@@ -121,10 +121,10 @@ class CompactPartitionTest {
 
     @Test
     void refusesATruncatedOrMismatchedCopyAndMisSizedExamples() throws Exception {
-        PixelLayout layout = layout(PixelEncoding.UINT8);
+        PixelLayout layout = layout(PixelStorage.UINT8);
         Path file = dir.resolve("p2.bin");
         CompactPartition.write(file, layout, examples(layout, 10, 6).iterator());
-        assertThrows(IllegalStateException.class, () -> CompactPartition.open(file, layout(PixelEncoding.FLOAT16),
+        assertThrows(IllegalStateException.class, () -> CompactPartition.open(file, layout(PixelStorage.FLOAT16),
                 new MappedWindows(1 << 20)));
         byte[] bytes = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 1));
