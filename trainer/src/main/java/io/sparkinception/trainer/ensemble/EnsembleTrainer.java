@@ -182,7 +182,8 @@ public final class EnsembleTrainer {
             return MemberWeights.uniform(entries.size());
         }
         log.println("ensemble: scoring the members on " + data + "/val for --weights val-loss");
-        MemberWeights w = ValidationWeights.fit(spark, files, data, metadata, entries, base.kernels());
+        MemberWeights w = ValidationWeights.fit(spark, files, data, metadata, entries, base.kernels(),
+                base.effectiveInputSize(metadata.spec().imageSize()));
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             shown.add(String.format(Locale.ROOT, "%s %.3f", entries.get(i).name(), w.weights().get(i)));

@@ -21,7 +21,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * {@code ensemble --weights val-loss}: scores every trained member on the data's {@code val/} split through the one
  * scoring path ({@link DistributedScorer}: the stored crop, networks from the executors' cache), collects each
- * member's probability of every example's label and fits the member weights ({@link MixtureWeights}).
+ * member's probability of every example's label (the centre window of the members' input size, as validation scores) and fits the member weights ({@link MixtureWeights}).
  */
 final class ValidationWeights {
     /** The member file scored: the one {@code evaluate} scores by default ({@code weights = final}). */
@@ -33,7 +33,8 @@ final class ValidationWeights {
     }
 
     static MemberWeights fit(SparkSession spark, HadoopFiles files, String data, DatasetMetadata metadata,
-                             List<EnsembleTrainer.MemberEntry> members, Kernels kernels) throws IOException {
+                             List<EnsembleTrainer.MemberEntry> members, Kernels kernels, int inputSize)
+            throws IOException {
         List<byte[]> models = new ArrayList<>();
         for (EnsembleTrainer.MemberEntry m : members) {
             String file = m.dir() + "/" + MODEL_FILE;
@@ -48,7 +49,7 @@ final class ValidationWeights {
                 StorageLevel.MEMORY_AND_DISK_SER());
         List<String> names = members.stream().map(EnsembleTrainer.MemberEntry::name).toList();
         DistributedScorer.Plan plan = new DistributedScorer.Plan(names, List.of(CropPolicy.CENTER), CropPolicy.CENTER,
-                metadata.classes().size(), ScorerSettings.storedCrop(spec.channels(), spec.imageSize(), BATCH_SIZE),
+                metadata.classes().size(), ScorerSettings.storedCrop(spec.channels(), spec.imageSize(), inputSize, BATCH_SIZE),
                 Combiner.uniform(names.size()), 0, 0, kernels, true);
         try {
             DistributedScorer.Outcome outcome = DistributedScorer.score(jsc, val, models, plan);
