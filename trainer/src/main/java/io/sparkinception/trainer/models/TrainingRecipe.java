@@ -121,9 +121,14 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
      * @param warmupEpochs  0 for none; refused with {@link Decay.OneCycle}, which is its own warm-up
      * @param stepsPerEpoch the run's optimizer steps per epoch, so warm-up and the smooth shapes move every step; 0
      *                      when unknown (the schedule then moves at whole epochs)
+     * @param warp          where the decay stands at each epoch of a run whose length a time budget re-planned
+     *                      ({@link ScheduleWarp#NONE}: at the epoch itself); the warm-up ramp is not warped (it keeps
+     *                      its length in epochs), and a {@link Decay.Step} decay, which keeps its period, takes none
      */
-    public record LearningRate(double initial, Decay decay, double warmupEpochs, int stepsPerEpoch) implements Serializable {
-        private static final Pattern SPEC = Pattern.compile("initial=(\\S+) warmup=(\\S+) decay=([a-z-]+)\\(([^)]*)\\)");
+    public record LearningRate(double initial, Decay decay, double warmupEpochs, int stepsPerEpoch, ScheduleWarp warp)
+            implements Serializable {
+        private static final Pattern SPEC = Pattern.compile(
+                "initial=(\\S+) warmup=(\\S+) decay=([a-z-]+)\\(([^)]*)\\)(?: warp=(\\S+))?");
 
         public LearningRate {
             if (!(initial > 0 && Double.isFinite(initial))) {
@@ -142,6 +147,16 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
                 throw new IllegalArgumentException("one-cycle has its own warm-up; leave the warm-up out (got "
                         + warmupEpochs + " epochs)");
             }
+            warp = warp == null ? ScheduleWarp.NONE : warp;
+            if (!warp.isIdentity() && decay instanceof Decay.Step) {
+                throw new IllegalArgumentException("a step decay keeps its period: it takes no schedule warp, got "
+                        + warp.spec());
+            }
+        }
+
+        /** A schedule of one length (no re-plan). */
+        public LearningRate(double initial, Decay decay, double warmupEpochs, int stepsPerEpoch) {
+            this(initial, decay, warmupEpochs, stepsPerEpoch, ScheduleWarp.NONE);
         }
 
         /** A schedule whose steps per epoch are not known yet. */
@@ -180,11 +195,15 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
         }
 
         public LearningRate withInitial(double value) {
-            return new LearningRate(value, decay, warmupEpochs, stepsPerEpoch);
+            return new LearningRate(value, decay, warmupEpochs, stepsPerEpoch, warp);
         }
 
         public LearningRate withStepsPerEpoch(int value) {
-            return new LearningRate(initial, decay, warmupEpochs, value);
+            return new LearningRate(initial, decay, warmupEpochs, value, warp);
+        }
+
+        public LearningRate withWarp(ScheduleWarp value) {
+            return new LearningRate(initial, decay, warmupEpochs, stepsPerEpoch, value);
         }
 
         /**
@@ -193,7 +212,7 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
          */
         public double at(double epoch, double stepEpochs) {
             double warm = warmupEpochs > 0 ? Math.min(1, (epoch + stepEpochs) / warmupEpochs) : 1;
-            return initial * warm * decay.factor(epoch, warmupEpochs);
+            return initial * warm * decay.factor(warp.scheduleEpoch(epoch), warmupEpochs);
         }
 
         /** The rate during the given (0-based) whole epoch, as a schedule that sees only whole epochs applies it. */
@@ -201,9 +220,13 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
             return at(epoch, 1);
         }
 
-        /** Stable text form, read back by {@link #parse}: {@code initial=0.01 warmup=1.0 decay=cosine(30.0,0.0)}. */
+        /**
+         * Stable text form, read back by {@link #parse}: {@code initial=0.01 warmup=1.0 decay=cosine(30.0,0.0)}, with
+         * {@code  warp=...} ({@link ScheduleWarp#spec}) after a re-plan only.
+         */
         public String spec() {
-            return "initial=" + initial + " warmup=" + warmupEpochs + " decay=" + decay.spec();
+            return "initial=" + initial + " warmup=" + warmupEpochs + " decay=" + decay.spec()
+                    + (warp.isIdentity() ? "" : " warp=" + warp.spec());
         }
 
         /** The inverse of {@link #spec()}. */
@@ -221,7 +244,8 @@ public record TrainingRecipe(String name, Optimizer optimizer, LearningRate lear
                 case "one-cycle" -> new Decay.OneCycle(a[0], a[1], a[2], a[3]);
                 default -> throw new IllegalArgumentException("unknown decay in learning-rate spec: '" + spec + "'");
             };
-            return new LearningRate(Double.parseDouble(m.group(1)), decay, Double.parseDouble(m.group(2)));
+            return new LearningRate(Double.parseDouble(m.group(1)), decay, Double.parseDouble(m.group(2)), 0,
+                    ScheduleWarp.parse(m.group(5)));
         }
 
         /**
