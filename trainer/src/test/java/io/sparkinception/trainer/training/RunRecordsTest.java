@@ -48,6 +48,47 @@ class RunRecordsTest {
     }
 
     @Test
+    void aRePlannedTimeBudgetKeepsItsLatestPlanInTheOldFieldsAndEveryPlanInAList() {
+        BudgetDecision first = new BudgetDecision("27m", 591, 38.1, 2.57, 4.1, 4, false);
+        BudgetDecision d = first.replanned(new BudgetDecision.Plan(31, 812, 52.4, 1.71, 4.0, false));
+        DistributedTrainer.Summary s = withBudget(d);
+        String json = RunRecords.summaryJson(s);
+        assertEquals(s, RunRecords.parseSummary(json, "summary.json"));
+        var tree = io.sparkinception.common.Json.tree(json, "summary.json").get("time_budget");
+        assertEquals(812, tree.get("rounds").asLong());
+        assertEquals(31, tree.get("calibrated_after_round").asLong());
+        assertEquals(2, tree.get("plans").size());
+        assertEquals(591, tree.get("plans").get(0).get("rounds").asLong());
+        assertEquals(31, tree.get("plans").get(1).get("after_round").asLong());
+        assertTrue(d.describe().endsWith("(re-planned ×1, last after round 31)"), d.describe());
+        assertEquals("time-budget 27m: re-planned after round 31: 812 rounds (52.4 epochs) at 1.71 s/round (was 591)",
+                d.describeReplan());
+    }
+
+    @Test
+    void aTimeBudgetWrittenBeforeRePlanningReadsAsItsOnePlan() {
+        String json = RunRecords.summaryJson(summary());
+        int plans = json.indexOf(",\n    \"plans\"");
+        assertTrue(plans > 0, json);
+        String old = json.substring(0, plans) + json.substring(json.indexOf(']', plans) + 1);
+        assertFalse(old.contains("plans"), old);
+        DistributedTrainer.Summary back = RunRecords.parseSummary(old, "old summary.json");
+        assertEquals(summary(), back);
+        assertEquals(List.of(new BudgetDecision.Plan(4, 412, 26.4, 1.53, 4.1, false)), back.timeBudget().plans());
+        assertEquals("time-budget 30m: 412 rounds (26.4 epochs) at 1.53 s/round + 4.1 s/validation",
+                back.timeBudget().describe());
+    }
+
+    private static DistributedTrainer.Summary withBudget(BudgetDecision d) {
+        DistributedTrainer.Summary s = summary();
+        return new DistributedTrainer.Summary(s.family(), s.width(), s.rounds(), s.epochs(), s.examplesSeen(),
+                s.imagesPerSecond(), s.valTop1(), s.valTop5(), s.valLoss(), s.emaValTop1(), s.wallSeconds(),
+                s.paramsSha256(), s.params(), s.workers(), s.batchSizePerWorker(), s.averagingFrequency(), s.seed(),
+                s.imageSize(), s.inputSize(), s.numClasses(), s.samplingSeed(), s.testTop1(), s.testTop5(), s.testLoss(),
+                s.testExamples(), s.divergenceSkips(), s.learningRateScale(), s.kernels(), d);
+    }
+
+    @Test
     void metricsLinesKeepTheirTypeAndFieldNamesAndReadBackEqual() throws Exception {
         List<MetricsLine> lines = List.of(new RoundMetrics(1, 0.5, 3.7, 0.001, 64, 12.5, 0.1, 2.0, 1.5, 0.05),
                 ValidationMetrics.of(2, 1.0, new EvalCounts(10, 6, 9, 12.0, 0), null, 4.5),
