@@ -11,6 +11,7 @@ import io.sparkinception.common.OutputDirectory;
 import io.sparkinception.trainer.models.InceptionZoo;
 import io.sparkinception.trainer.models.InferenceExport;
 import io.sparkinception.trainer.models.ModelSpec;
+import io.sparkinception.trainer.models.ScheduleWarp;
 import io.sparkinception.trainer.models.TrainingRecipe;
 import io.sparkinception.trainer.models.ZooGraph;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +78,13 @@ public final class DistributedTrainer {
     /** As {@link #model(TrainConfig, DatasetMetadata, int, int)}, the schedule laid out over {@code scheduleEpochs}. */
     static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch,
                           double scheduleEpochs) {
-        TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch, scheduleEpochs);
+        return model(cfg, metadata, halvings, stepsPerEpoch, scheduleEpochs, List.of());
+    }
+
+    /** As {@link #model(TrainConfig, DatasetMetadata, int, int, double)}, stretched by a time budget's re-plans. */
+    static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch,
+                          double scheduleEpochs, List<ScheduleWarp.Replan> replans) {
+        TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch, scheduleEpochs, replans);
         ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
                 .withInputSize(cfg.effectiveInputSize(metadata.spec().imageSize()))
                 .withInputChannels(metadata.spec().channels())
@@ -121,7 +128,7 @@ public final class DistributedTrainer {
         }
         Listeners ls = listeners(cfg, in, g, resumed, length, log, nanos, start);
         MasterRounds rounds = new MasterRounds(in.jsc(), g, in.train(), in.datasetId(), length::plan,
-                () -> new MasterRounds.Schedule(ls.guard().halvings(), length.scheduleEpochs()),
+                () -> new MasterRounds.Schedule(ls.guard().halvings(), length.laidOutEpochs(), length.replans()),
                 s -> master(in.jsc(), cfg, in.workerSettings(), in.metadata(), s, (int) in.plan().stepsPerEpoch(), g));
         new TrainingLoop(g, length::plan, rounds, ls.all()).run(resumed.nextRound());
         in.release();
@@ -258,7 +265,7 @@ public final class DistributedTrainer {
         EmaListener ema = r.ema() == null ? null : new EmaListener(cfg.emaDecay(), g, r.ema());
         long imagesPerRound = (long) in.workers() * cfg.batchSizePerWorker() * cfg.averagingFrequency();
         ProgressListener progress = new ProgressListener(imagesPerRound,
-                epoch -> cfg.resolvedRecipe(guard.halvings(), 0, length.scheduleEpochs()).learningRate()
+                epoch -> cfg.resolvedRecipe(guard.halvings(), 0, length.laidOutEpochs(), length.replans()).learningRate()
                         .at(epoch, 1.0 / in.plan().stepsPerEpoch()),
                 r.examplesSeen(), clock,
                 metrics, log);
@@ -266,10 +273,12 @@ public final class DistributedTrainer {
                 metrics, log);
         CheckpointListener checkpoints = new CheckpointListener(new Checkpoints(in.files(), in.out()),
                 cfg.checkpointEvery(), g, progress, ema, guard, clock, metrics, length::decision);
-        TimeBudget budget = cfg.budget();
+        // A recorded length keeps its budget: a resumed run re-plans against it, whatever --time-budget says now.
+        TimeBudget budget = length.fixed()
+                ? TimeBudget.parse(length.decision().budget(), TimeBudget.CALIBRATION_ROUNDS) : cfg.budget();
         boolean validating = in.sets().val() != null || in.sets().eval() != null;
         TimeBudgetListener calibration = budget == null ? null : new TimeBudgetListener(budget, length, clock,
-                setupSeconds, validation::timedPass, validating ? cfg.validateEveryEpochs() : 0,
+                setupSeconds, validation, validating ? cfg.validateEveryEpochs() : 0,
                 1 + (ema != null && in.sets().val() != null ? 1 : 0), log);
         return new Listeners(guard, clock, metrics, divergence, calibration, ema, progress, validation, checkpoints);
     }
@@ -320,15 +329,16 @@ public final class DistributedTrainer {
 
     /**
      * The driver role for a learning-rate schedule (the workers' graph carries it): the run's own graph until the
-     * rate is halved or a time budget lays the schedule out over other epochs; then the workers' pool key changes
-     * and they build the new graph once, and the driver's graph takes the new schedule into its configuration.
+     * rate is halved or a time budget lays the schedule out over other epochs (or re-plans it); then the workers' pool
+     * key changes and they build the new graph once, and the driver's graph takes the new schedule into its
+     * configuration.
      */
     private static ParameterAveragingMaster master(JavaSparkContext jsc, TrainConfig cfg, WorkerSettings ws,
                                                    DatasetMetadata metadata, MasterRounds.Schedule s, int stepsPerEpoch,
                                                    ComputationGraph driver) {
         WorkerSettings current = ws;
         if (!s.equals(new MasterRounds.Schedule(0, cfg.epochs()))) {
-            var laidOut = model(cfg, metadata, s.halvings(), stepsPerEpoch, s.epochs()).configuration();
+            var laidOut = model(cfg, metadata, s.halvings(), stepsPerEpoch, s.epochs(), s.replans()).configuration();
             ScheduleSwap.adopt(driver, laidOut);
             current = ws.withGraphJson(laidOut.toJson());
         }

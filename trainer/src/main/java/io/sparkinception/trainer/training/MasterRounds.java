@@ -1,5 +1,7 @@
 package io.sparkinception.trainer.training;
 
+import io.sparkinception.trainer.models.ScheduleWarp;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -10,13 +12,24 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 /**
  * The loop's rounds in a real run: one {@link ParameterAveragingMaster} round over the loaded training data. The
  * workers' graph carries the learning-rate schedule, so the master is rebuilt when the schedule changes: after the
- * {@link DivergenceGuard} halved the rate, and once when a time budget fixed the schedule's length. The parameters
- * and updater state travel in every round's broadcast, so a rebuilt master loses neither.
+ * {@link DivergenceGuard} halved the rate, when a time budget fixed the schedule's length, and at each of its
+ * re-plans. The parameters and updater state travel in every round's broadcast, so a rebuilt master loses neither.
  */
 final class MasterRounds implements TrainingLoop.RoundRunner {
 
-    /** What the workers' graph is built for: the learning-rate halvings so far and the epochs the schedule spans. */
-    record Schedule(int halvings, double epochs) {
+    /**
+     * What the workers' graph is built for: the learning-rate halvings so far, the epochs the schedule is laid out
+     * over, and the time budget's re-plans that stretched it since.
+     */
+    record Schedule(int halvings, double epochs, List<ScheduleWarp.Replan> replans) {
+        Schedule {
+            replans = List.copyOf(replans);
+        }
+
+        /** A schedule that was never re-planned. */
+        Schedule(int halvings, double epochs) {
+            this(halvings, epochs, List.of());
+        }
     }
 
     private final JavaSparkContext jsc;

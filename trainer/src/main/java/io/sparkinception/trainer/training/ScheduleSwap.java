@@ -8,7 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Puts a new learning-rate schedule into the driver's graph configuration, so the model files and checkpoints it
- * writes carry the schedule the workers train with (after a halving, or once a time budget laid it out). Only the
+ * writes carry the schedule the workers train with (after a halving, or when a time budget laid it out or re-planned it). Only the
  * configuration changes: the driver never fits, and its parameters and updater state (same updater, same layout)
  * are untouched.
  */

@@ -8,8 +8,10 @@ import io.sparkinception.trainer.kernels.Kernels;
 import io.sparkinception.trainer.models.Decay;
 import io.sparkinception.trainer.models.ModelFamily;
 import io.sparkinception.trainer.models.ModelSpec;
+import io.sparkinception.trainer.models.ScheduleWarp;
 import io.sparkinception.trainer.models.TrainingRecipe;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
@@ -171,10 +173,23 @@ public record TrainConfig(String data, String output, ModelFamily family, double
      * {@code epochs} (what a time budget chose; a step decay keeps its period).
      */
     public TrainingRecipe resolvedRecipe(int halvings, int stepsPerEpoch, double scheduleEpochs) {
+        return resolvedRecipe(halvings, stepsPerEpoch, scheduleEpochs, List.of());
+    }
+
+    /**
+     * As {@link #resolvedRecipe(int, int, double)}, for a run whose time budget then re-planned its length: the decay
+     * stays laid out over {@code scheduleEpochs} (the first plan) and a {@link ScheduleWarp} stretches what was left of
+     * it at each re-plan over the run's new end, so the rate never jumps and still ends with the last round. A
+     * {@code step} decay keeps its period and ignores the re-plans.
+     */
+    public TrainingRecipe resolvedRecipe(int halvings, int stepsPerEpoch, double scheduleEpochs,
+                                         List<ScheduleWarp.Replan> replans) {
         TrainingRecipe r = resolvedRecipe();
         TrainingRecipe.LearningRate lr = r.learningRate();
+        ScheduleWarp warp = lr.decay() instanceof Decay.Step ? ScheduleWarp.NONE
+                : ScheduleWarp.of(scheduleEpochs, lr.warmupEpochs(), replans);
         TrainingRecipe.LearningRate laidOut = new TrainingRecipe.LearningRate(Math.scalb(lr.initial(), -halvings),
-                lr.decay().withTotalEpochs(scheduleEpochs), lr.warmupEpochs(), stepsPerEpoch);
+                lr.decay().withTotalEpochs(scheduleEpochs), lr.warmupEpochs(), stepsPerEpoch, warp);
         return r.withLearningRate(laidOut);
     }
 

@@ -53,7 +53,7 @@ public final class TrainingLoop {
             return index + 1;
         }
 
-        /** The run's plan as it stands now: a time budget fixes the run's length once, after its calibration rounds. */
+        /** The run's plan as it stands now: a time budget fixes the run's length after its calibration, then re-plans. */
         public RoundPlan plan() {
             return plan.get();
         }
@@ -100,7 +100,7 @@ public final class TrainingLoop {
         this(graph, () -> plan, runner, listeners);
     }
 
-    /** A loop whose plan may change once while it runs (a time budget fixing the run's length). */
+    /** A loop whose plan may change while it runs (a time budget fixing, then re-planning, the run's length). */
     TrainingLoop(ComputationGraph graph, Supplier<RoundPlan> plan, RoundRunner runner, List<Listener> listeners) {
         this.graph = graph;
         this.plan = plan;

@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * {@code validate-every-epochs} epochs and after the last round, through {@link Validator}; records a
  * {@link ValidationMetrics} line. After the loop, scores the EMA parameters on {@code val} when EMA is on.
  */
-final class ValidationListener implements TrainingLoop.Listener {
+final class ValidationListener implements TrainingLoop.Listener, TimeBudgetListener.Validation {
     /** What to score on and with ({@link Validator#settings}). {@code val} or {@code eval} may be null (not scored). */
     record Sets(JavaSparkContext jsc, JavaRDD<Example> val, EvalData eval, String graphJson, Kernels kernels,
                 ScorerSettings scorer) {
@@ -33,6 +33,8 @@ final class ValidationListener implements TrainingLoop.Listener {
     private EvalCounts lastTest;
     private EvalCounts emaVal;
     private long lastScored = -1;
+    private double secondsScoring;
+    private double lastPassSeconds;
 
     /** @param ema the EMA listener, or null when EMA is off */
     ValidationListener(Sets sets, int everyEpochs, ComputationGraph graph, EmaListener ema, RunClock clock,
@@ -63,16 +65,34 @@ final class ValidationListener implements TrainingLoop.Listener {
      * Scores the current parameters now, as a validation of this round (a time budget's calibration times one pass);
      * returns the seconds it took, 0 when there is nothing to score. The round is not scored again after it.
      */
-    double timedPass(TrainingLoop.Round round) {
+    @Override
+    public double timedPass(TrainingLoop.Round round) {
         if (sets.val() == null && sets.eval() == null) {
             return 0;
         }
-        double start = clock.loopSeconds();
         score(round);
-        return clock.loopSeconds() - start;
+        return lastPassSeconds;
     }
 
+    @Override
+    public double secondsScoring() {
+        return secondsScoring;
+    }
+
+    @Override
+    public double lastPassSeconds() {
+        return lastPassSeconds;
+    }
+
+    /** Scores the round and times the pass (a time budget re-plans with its cost). */
     private void score(TrainingLoop.Round round) {
+        double start = clock.loopSeconds();
+        scoreNow(round);
+        lastPassSeconds = clock.loopSeconds() - start;
+        secondsScoring += lastPassSeconds;
+    }
+
+    private void scoreNow(TrainingLoop.Round round) {
         RoundPlan plan = round.plan();
         long i = round.index();
         lastScored = i;
