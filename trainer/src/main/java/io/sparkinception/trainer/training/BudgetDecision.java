@@ -66,6 +66,12 @@ public record BudgetDecision(String budget, long rounds, double scheduleEpochs, 
                 null);
     }
 
+    /** The first plan of a run with budget {@code budget}, made after its calibration rounds. */
+    public static BudgetDecision first(String budget, Plan p) {
+        return new BudgetDecision(budget, p.rounds(), p.scheduleEpochs(), p.secondsPerRound(), p.secondsPerValidation(),
+                p.afterRound(), p.limitedByEpochs());
+    }
+
     /** This decision after a re-plan: {@code p} becomes the latest plan. */
     public BudgetDecision replanned(Plan p) {
         List<Plan> all = new ArrayList<>(plans);

@@ -93,8 +93,7 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         double perValidation = validateEvery > 0 ? validation.timedPass(round) : 0;
         Duration elapsed = elapsed();
         BudgetDecision.Plan p = plan(round, affordable(round, elapsed, perRound, perValidation), perRound, perValidation);
-        BudgetDecision d = new BudgetDecision(budget.text(), p.rounds(), p.scheduleEpochs(), p.secondsPerRound(),
-                p.secondsPerValidation(), p.afterRound(), p.limitedByEpochs());
+        BudgetDecision d = BudgetDecision.first(budget.text(), p);
         length.fix(d);
         log.println("train: " + d.describe());
         if (budget.secondsLeft(elapsed, passesAfterLastRound * perValidation) < perRound) {
