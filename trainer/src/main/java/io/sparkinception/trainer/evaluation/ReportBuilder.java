@@ -155,7 +155,7 @@ final class ReportBuilder {
                 curve(RunRecords.readMetrics(files, m.dir())));
     }
 
-    /** The learning curve of a member: its round and validation lines, in order. */
+    /** The learning curve of a member: its round and validation lines (val and eval-data scores, wall time), in order. */
     static List<ReportInput.CurvePoint> curve(List<MetricsLine> lines) {
         List<ReportInput.CurvePoint> out = new ArrayList<>();
         for (MetricsLine line : lines) {
@@ -164,7 +164,8 @@ final class ReportBuilder {
             } else if (line instanceof ValidationMetrics v) {
                 // Accuracy, not error: val_top1 is the validation top-1 accuracy as the trainer writes it.
                 out.add(ReportInput.CurvePoint.validation(v.round(), v.epoch(), orNaN(v.valTop1()), orNaN(v.valTop5()),
-                        orNaN(v.valLoss())));
+                        orNaN(v.valLoss()), orNaN(v.testTop1()), orNaN(v.testTop5()), orNaN(v.testLoss()),
+                        v.wallSeconds()));
             }
         }
         return out;

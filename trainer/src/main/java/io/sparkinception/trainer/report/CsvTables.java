@@ -65,12 +65,18 @@ public final class CsvTables {
         return csv.toString();
     }
 
+    /**
+     * One row per line of each member's metrics; the {@code test_*} scores (on the run's eval-data) and
+     * {@code wall_seconds} come after the original columns and are blank where not recorded (round lines).
+     */
     static String learningCurves(List<Member> members) {
-        CsvTable csv = new CsvTable("member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss");
+        CsvTable csv = new CsvTable("member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss",
+                "test_top1", "test_top5", "test_loss", "wall_seconds");
         for (Member m : members) {
             for (CurvePoint p : m.curve()) {
                 csv.row(m.name(), p.type(), p.round(), raw(p.epoch()), raw(p.loss()), raw(p.valTop1()),
-                        raw(p.valTop5()), raw(p.valLoss()));
+                        raw(p.valTop5()), raw(p.valLoss()), raw(p.testTop1()), raw(p.testTop5()), raw(p.testLoss()),
+                        raw(p.wallSeconds()));
             }
         }
         return csv.toString();

@@ -5,6 +5,7 @@ import io.sparkinception.trainer.report.ReportInput.CalibrationBin;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.ConfusedPair;
 import io.sparkinception.trainer.report.ReportInput.CreatedBy;
+import io.sparkinception.trainer.report.ReportInput.CurvePoint;
 import io.sparkinception.trainer.report.ReportInput.DataSummary;
 import io.sparkinception.trainer.report.ReportInput.Member;
 import io.sparkinception.trainer.report.ReportTables.ResultLine;
@@ -53,8 +54,15 @@ public final class JsonReport {
     public record PerClass(@JsonProperty("class") int classIndex, String name, long support, Double error, String model) {
     }
 
+    /** A member; {@code validations} are its per-epoch validation lines (val split and eval-data), in order. */
     public record MemberJson(String name, String family, Double width, long seed, long samplingSeed, int imageSize,
-                             Double epochs, Double trainingSeconds, Object hyperparameters, Object summary) {
+                             Double epochs, Double trainingSeconds, Object hyperparameters, Object summary,
+                             List<Validation> validations) {
+    }
+
+    /** One validation of a member: scores on the val split and on eval-data ({@code test_*}), null when not recorded. */
+    public record Validation(long round, Double epoch, Double valTop1, Double valTop5, Double valLoss, Double testTop1,
+                             Double testTop5, Double testLoss, Double wallSeconds) {
     }
 
     public record Data(String dataset, String split, long examples, int classes, int imageSize, double[] mean,
@@ -106,7 +114,14 @@ public final class JsonReport {
     static List<MemberJson> members(List<Member> members) {
         return members.stream().map(m -> new MemberJson(m.name(), m.family(), num(m.width()), m.seed(),
                 m.samplingSeed(), m.imageSize(), num(m.epochs()), num(m.trainingSeconds()), safe(m.hyperparameters()),
-                safe(m.summary()))).toList();
+                safe(m.summary()), validations(m))).toList();
+    }
+
+    static List<Validation> validations(Member m) {
+        return m.curve().stream().filter(p -> p.type().equals(CurvePoint.VALIDATION))
+                .map(p -> new Validation(p.round(), num(p.epoch()), num(p.valTop1()), num(p.valTop5()),
+                        num(p.valLoss()), num(p.testTop1()), num(p.testTop5()), num(p.testLoss()),
+                        num(p.wallSeconds()))).toList();
     }
 
     static Data data(DataSummary d) {

@@ -185,11 +185,12 @@ public record ReportInput(String title, List<String> classNames, List<ResultRow>
 
     /**
      * One line of a member's {@code metrics.jsonl}: a training round ({@code type = "round"}, with {@code loss})
-     * or a validation ({@code type = "validation"}, with the {@code val_*} fields); fields that do not apply are
-     * {@code NaN}.
+     * or a validation ({@code type = "validation"}, with the {@code val_*} scores, the {@code test_*} scores on the
+     * run's {@code eval-data} and the wall clock since training started); fields that do not apply or were not
+     * recorded are {@code NaN}.
      */
     public record CurvePoint(String type, long round, double epoch, double loss, double valTop1, double valTop5,
-                             double valLoss) {
+                             double valLoss, double testTop1, double testTop5, double testLoss, double wallSeconds) {
         public static final String ROUND = "round";
         public static final String VALIDATION = "validation";
 
@@ -200,11 +201,20 @@ public record ReportInput(String title, List<String> classNames, List<ResultRow>
         }
 
         public static CurvePoint round(long round, double epoch, double loss) {
-            return new CurvePoint(ROUND, round, epoch, loss, Double.NaN, Double.NaN, Double.NaN);
+            return new CurvePoint(ROUND, round, epoch, loss, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN);
         }
 
+        /** A validation on the val split only, without wall time. */
         public static CurvePoint validation(long round, double epoch, double top1, double top5, double loss) {
-            return new CurvePoint(VALIDATION, round, epoch, Double.NaN, top1, top5, loss);
+            return validation(round, epoch, top1, top5, loss, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
+
+        /** A validation with the eval-data ({@code test}) scores and the wall clock, each NaN when not recorded. */
+        public static CurvePoint validation(long round, double epoch, double top1, double top5, double loss,
+                                            double testTop1, double testTop5, double testLoss, double wallSeconds) {
+            return new CurvePoint(VALIDATION, round, epoch, Double.NaN, top1, top5, loss, testTop1, testTop5, testLoss,
+                    wallSeconds);
         }
     }
 

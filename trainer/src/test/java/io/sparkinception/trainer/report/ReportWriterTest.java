@@ -169,6 +169,8 @@ class ReportWriterTest {
         }
 
         List<Map<String, String>> curves = csv("learning_curves.csv");
+        assertEquals(List.of("member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss", "test_top1",
+                "test_top5", "test_loss", "wall_seconds"), CsvParse.header(Files.readString(dir.resolve("learning_curves.csv"))));
         assertEquals(input.members().stream().mapToInt(m -> m.curve().size()).sum(), curves.size());
         int i = 0;
         for (Member m : input.members()) {
@@ -184,9 +186,23 @@ class ReportWriterTest {
                     assertEquals("", r.get("loss"));
                     assertEquals(p.valTop1(), Double.parseDouble(r.get("val_top1")));
                     assertEquals(p.valLoss(), Double.parseDouble(r.get("val_loss")));
+                    assertEquals(p.testTop1(), number(r.get("test_top1")));
+                    assertEquals(p.testTop5(), number(r.get("test_top5")));
+                    assertEquals(p.testLoss(), number(r.get("test_loss")));
+                    assertEquals(p.wallSeconds(), number(r.get("wall_seconds")));
                 }
             }
         }
+
+        // The fixture's member-1 recorded eval-data and wall time (its second validation: round 4, epoch 2).
+        Map<String, String> validation = curves.stream().filter(r -> r.get("member").equals("member-1")
+                && r.get("round").equals("4") && r.get("type").equals("validation")).findFirst().orElseThrow();
+        assertEquals(0.65, Double.parseDouble(validation.get("test_top1")), 1e-12);
+        assertEquals(0.85, Double.parseDouble(validation.get("test_top5")), 1e-12);
+        assertEquals(0.9 / 4 + 0.2, Double.parseDouble(validation.get("test_loss")), 1e-12);
+        assertEquals(120.0, Double.parseDouble(validation.get("wall_seconds")));
+        assertEquals("", curves.stream().filter(r -> r.get("member").equals("member-2") && r.get("type").equals("validation"))
+                .findFirst().orElseThrow().get("test_top1"), "member-2 had no eval-data");
 
         List<Map<String, String>> calibration = csv("calibration.csv");
         JsonNode bins = json.get("calibration");
@@ -221,10 +237,23 @@ class ReportWriterTest {
         }
         JsonNode m = json.get("members").get(1);
         for (String key : List.of("name", "family", "width", "seed", "sampling_seed", "image_size", "epochs",
-                "training_seconds", "hyperparameters", "summary")) {
+                "training_seconds", "hyperparameters", "summary", "validations")) {
             assertTrue(m.has(key), "member lacks " + key);
         }
         assertEquals(1.25, m.get("width").asDouble());
+        // Per-member validations: member-2's 3 have no eval-data (null), member-1's carry test scores and wall time.
+        assertEquals(3, m.get("validations").size());
+        JsonNode v2 = m.get("validations").get(0);
+        assertEquals(2, v2.get("round").asLong());
+        assertEquals(0.6, v2.get("val_top1").asDouble(), 1e-12);
+        assertTrue(v2.get("test_top1").isNull() && v2.get("wall_seconds").isNull(), v2.toString());
+        JsonNode v1 = json.get("members").get(0).get("validations").get(2);
+        for (String key : List.of("round", "epoch", "val_top1", "val_top5", "val_loss", "test_top1", "test_top5",
+                "test_loss", "wall_seconds")) {
+            assertTrue(v1.has(key) && !v1.get(key).isNull(), "validation lacks " + key + ": " + v1);
+        }
+        assertEquals(0.75, v1.get("test_top1").asDouble(), 1e-12);
+        assertEquals(180.0, v1.get("wall_seconds").asDouble());
         assertTrue(m.get("hyperparameters").get("label_smoothing").isNull());
         JsonNode data = json.get("data");
         assertEquals(3, data.get("classes").asInt());
@@ -328,6 +357,11 @@ class ReportWriterTest {
             }
         }
         throw new AssertionError("no per_class row for class " + c + " model " + model);
+    }
+
+    /** A CSV cell as a number: blank is NaN. */
+    private static double number(String cell) {
+        return cell.isEmpty() ? Double.NaN : Double.parseDouble(cell);
     }
 
     private static String pct(double fraction) {
