@@ -3,11 +3,9 @@ package io.sparkinception.trainer.report;
 import io.sparkinception.trainer.report.ReportInput.CalibrationBin;
 import io.sparkinception.trainer.report.ReportInput.ClassRow;
 import io.sparkinception.trainer.report.ReportInput.ConfusionCell;
-import io.sparkinception.trainer.report.ReportInput.CurvePoint;
 import io.sparkinception.trainer.report.ReportInput.Member;
 import io.sparkinception.trainer.report.ReportTables.ResultLine;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
-import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -155,51 +151,9 @@ public final class Charts {
         return Optional.of(BitmapEncoder.getBufferedImage(chart));
     }
 
-    /**
-     * Learning curves side by side: training loss per epoch (left) and validation top-1 accuracy per epoch
-     * (right), one line per member.
-     */
+    /** {@code learning_curves.png}: see {@link LearningCurvesChart}. */
     public static Optional<BufferedImage> learningCurves(List<Member> members) {
-        XYChart loss = curveChart("Training loss per round", "loss", members, CurvePoint::loss,
-                p -> p.type().equals(CurvePoint.ROUND));
-        XYChart top1 = curveChart("Validation top-1 accuracy", "top-1 accuracy (%)", members, p -> 100 * p.valTop1(),
-                p -> p.type().equals(CurvePoint.VALIDATION));
-        if (loss.getSeriesMap().isEmpty() && top1.getSeriesMap().isEmpty()) {
-            return Optional.empty();
-        }
-        List<BufferedImage> parts = new ArrayList<>();
-        for (XYChart c : List.of(loss, top1)) {
-            if (!c.getSeriesMap().isEmpty()) {
-                parts.add(BitmapEncoder.getBufferedImage(c));
-            }
-        }
-        return Optional.of(sideBySide(parts));
-    }
-
-    private static XYChart curveChart(String title, String yTitle, List<Member> members,
-                                      ToDoubleFunction<CurvePoint> y, Predicate<CurvePoint> keep) {
-        XYChart chart = new XYChartBuilder().width(640).height(440).title(title).xAxisTitle("epoch")
-                .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
-                .setAntiAlias(true);
-        chart.getStyler().setMarkerSize(4);
-        // Epochs are fractions of an epoch at each round: print them as 0.25, 1, 1.5, not 0.076923076923077.
-        chart.getStyler().setXAxisDecimalPattern("0.##");
-        for (Member m : members) {
-            List<Double> xs = new ArrayList<>();
-            List<Double> ys = new ArrayList<>();
-            for (CurvePoint p : m.curve()) {
-                double v = y.applyAsDouble(p);
-                if (keep.test(p) && Double.isFinite(v) && Double.isFinite(p.epoch())) {
-                    xs.add(p.epoch());
-                    ys.add(v);
-                }
-            }
-            if (!xs.isEmpty()) {
-                chart.addSeries(m.name(), xs, ys).setMarker(SeriesMarkers.CIRCLE);
-            }
-        }
-        return chart;
+        return LearningCurvesChart.draw(members);
     }
 
     /** Reliability diagram: accuracy against mean confidence of each non-empty bin, per model, and the diagonal. */
@@ -264,25 +218,6 @@ public final class Charts {
                     list.stream().map(r -> 100 * r.top1Error()).toList()).setMarker(SeriesMarkers.CIRCLE);
         });
         return Optional.of(BitmapEncoder.getBufferedImage(chart));
-    }
-
-    static BufferedImage sideBySide(List<BufferedImage> parts) {
-        int w = parts.stream().mapToInt(BufferedImage::getWidth).sum();
-        int h = parts.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, w, h);
-            int x = 0;
-            for (BufferedImage p : parts) {
-                g.drawImage(p, x, 0, null);
-                x += p.getWidth();
-            }
-        } finally {
-            g.dispose();
-        }
-        return out;
     }
 
     private static String shorten(String s, int max) {

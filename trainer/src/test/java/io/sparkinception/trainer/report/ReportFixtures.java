@@ -125,6 +125,40 @@ final class ReportFixtures {
                 Map.of("val_top1", 0.8, "params", 123456L), curve);
     }
 
+    /**
+     * {@code count} members trained like the paper's ensemble on a small set: {@code epochs} epochs of
+     * {@code roundsPerEpoch} rounds (an epoch of 0.0769 per round for 13), a validation after every epoch, with
+     * eval-data (test) scores and the wall clock when {@code evalData}. Losses fall and accuracies rise with some
+     * noise, differently per member.
+     */
+    static List<Member> ensemble(int count, int epochs, int roundsPerEpoch, boolean evalData) {
+        Random rnd = new Random(count * 31L + epochs);
+        List<Member> out = new ArrayList<>();
+        for (int m = 0; m < count; m++) {
+            double speed = 0.08 + 0.02 * rnd.nextDouble();
+            double ceiling = 0.9 + 0.08 * rnd.nextDouble();
+            double secondsPerRound = 5 + 2 * rnd.nextDouble();
+            List<CurvePoint> curve = new ArrayList<>();
+            int rounds = epochs * roundsPerEpoch;
+            for (int r = 1; r <= rounds; r++) {
+                double epoch = (double) r / roundsPerEpoch;
+                double progress = 1 - Math.exp(-speed * epoch * 4);
+                curve.add(CurvePoint.round(r, epoch, 3.7 * (1 - 0.95 * progress) * (1 + 0.08 * rnd.nextGaussian())));
+                if (r % roundsPerEpoch == 0) {
+                    double top1 = Math.min(1, ceiling * progress * (1 + 0.01 * rnd.nextGaussian()));
+                    double test = Math.max(0, top1 - 0.03 - 0.01 * rnd.nextDouble());
+                    curve.add(evalData
+                            ? CurvePoint.validation(r, epoch, top1, Math.min(1, top1 + 0.05), 3.7 * (1 - progress) + 0.2,
+                                    test, Math.min(1, test + 0.05), 3.7 * (1 - progress) + 0.3, r * secondsPerRound * 1.1)
+                            : CurvePoint.validation(r, epoch, top1, Math.min(1, top1 + 0.05), 3.7 * (1 - progress) + 0.2));
+                }
+            }
+            out.add(new Member("member-" + (m + 1), "googlenet", m == count - 1 ? 1.25 : 1.0, 42 + m, 11 + m, 48,
+                    epochs, rounds * secondsPerRound, Map.of(), Map.of(), curve));
+        }
+        return out;
+    }
+
     /** A random 3 × 8 × 8 normalized crop, with some values far outside the 0-255 range after denormalizing. */
     static Crop crop(Random rnd) {
         float[] chw = new float[3 * 8 * 8];
