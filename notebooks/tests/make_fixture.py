@@ -146,18 +146,21 @@ def main(argv):
         confused_pairs.append({"true": t, "true_name": names[t], "predicted": p, "predicted_name": names[p],
                                "count": c, "examples": files})
 
-    # learning curves: rounds with a training loss, one validation row per epoch
+    # learning curves: rounds with a training loss, one validation row per epoch with eval-data (test) scores and
+    # the wall clock (no random draws, so the rest of the fixture stays as it was)
     epochs, rounds_per_epoch = 3, 4
     curves = []
     for m in members:
         loss = 3.0 + rng.uniform(-0.2, 0.2)
         for r in range(1, epochs * rounds_per_epoch + 1):
             loss *= 0.9 + rng.uniform(-0.03, 0.03)
-            curves.append((m, "round", r, r / rounds_per_epoch, round(loss, 6), None, None, None))
+            curves.append((m, "round", r, r / rounds_per_epoch, round(loss, 6), None, None, None,
+                           None, None, None, None))
             if r % rounds_per_epoch == 0:
                 acc = min(0.99, 0.3 + 0.15 * r / rounds_per_epoch + rng.uniform(-0.05, 0.05))
                 curves.append((m, "validation", r, float(r // rounds_per_epoch), None, round(acc, 6),
-                               round(min(1.0, acc + 0.2), 6), round(loss * 1.1, 6)))
+                               round(min(1.0, acc + 0.2), 6), round(loss * 1.1, 6), round(acc - 0.02, 6),
+                               round(min(1.0, acc + 0.18), 6), round(loss * 1.15, 6), 6.0 * r))
 
     # calibration: 10 equal-width confidence bins per model
     calibration, ece = [], {}
@@ -181,7 +184,10 @@ def main(argv):
             "name": m, "family": "googlenet", "width": 0.3125 if wide else 0.25, "seed": 7, "sampling_seed": 100 + i,
             "image_size": image_size, "epochs": epochs, "training_seconds": round(rng.uniform(50, 80), 3),
             "hyperparameters": {"batch_size_per_worker": 32, "learning_rate": 0.001, "averaging_frequency": 2},
-            "summary": {"val_top1": curves[-1][5], "params": 421492}})
+            "summary": {"val_top1": curves[-1][5], "params": 421492},
+            "validations": [{"round": c[2], "epoch": c[3], "val_top1": c[5], "val_top5": c[6], "val_loss": c[7],
+                             "test_top1": c[8], "test_top5": c[9], "test_loss": c[10], "wall_seconds": c[11]}
+                            for c in curves if c[0] == m and c[1] == "validation"]})
 
     report = {
         "results": results,
@@ -207,7 +213,8 @@ def main(argv):
               [[p["class"], p["name"], p["support"], p["error"], p["model"]] for p in per_class])
     write_csv(os.path.join(out, "confusion.csv"), ["true", "predicted", "count"], confusion)
     write_csv(os.path.join(out, "learning_curves.csv"),
-              ["member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss"], curves)
+              ["member", "type", "round", "epoch", "loss", "val_top1", "val_top5", "val_loss", "test_top1",
+               "test_top5", "test_loss", "wall_seconds"], curves)
     write_csv(os.path.join(out, "calibration.csv"),
               ["model", "bin", "lower", "upper", "count", "confidence", "accuracy"],
               [[c["model"], c["bin"], c["lower"], c["upper"], c["count"], c["confidence"], c["accuracy"]]
