@@ -112,14 +112,15 @@ public final class LearningCurvesChart {
         if (panels.isEmpty()) {
             return Optional.empty();
         }
-        List<String> names = members.stream().map(m -> shortName(m.name())).toList();
+        String prefix = commonPrefix(members.stream().map(Member::name).toList());
+        List<String> names = members.stream().map(m -> shortName(m.name().substring(prefix.length()))).toList();
         boolean dashed = panels.stream().flatMap(p -> p.series().stream()).anyMatch(Series::dashed);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics fm = pg.getFontMetrics(FONT);
         int entryWidth = 40 + names.stream().mapToInt(fm::stringWidth).max().orElse(0);
         pg.dispose();
-        Layout layout = layout(panels.size(), members.size(), entryWidth, dashed ? 1 : 0);
+        Layout layout = layout(panels.size(), members.size(), entryWidth, dashed || !prefix.isEmpty() ? 1 : 0);
         BufferedImage out = new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
@@ -130,7 +131,7 @@ public final class LearningCurvesChart {
             for (int i = 0; i < panels.size(); i++) {
                 drawPanel(g, layout.panels().get(i), panels.get(i));
             }
-            drawLegend(g, layout, names, dashed);
+            drawLegend(g, layout, names, dashed, prefix);
         } finally {
             g.dispose();
         }
@@ -240,13 +241,53 @@ public final class LearningCurvesChart {
         return new Layout(width, legend.y + legend.height + MARGIN, rects, legend, columns, rows, columnWidth);
     }
 
+    /**
+     * The prefix the legend leaves out of every name ({@code gtsrb-inception-v3-} of
+     * {@code gtsrb-inception-v3-member-1}, ...) and names once above them: empty unless some name is longer than
+     * {@link #NAME_CHARS}; it ends at a separator ({@code - _ . / space}) and leaves every name a distinct rest.
+     */
+    static String commonPrefix(List<String> names) {
+        if (names.size() < 2 || names.stream().allMatch(n -> n.length() <= NAME_CHARS)) {
+            return "";
+        }
+        String first = names.get(0);
+        int common = first.length();
+        for (String n : names) {
+            int i = 0;
+            while (i < Math.min(common, n.length()) && n.charAt(i) == first.charAt(i)) {
+                i++;
+            }
+            common = i;
+        }
+        int atSeparator = separatorBefore(first, common);
+        boolean onlyDigitsLeft = names.stream().allMatch(n -> n.substring(atSeparator).chars().allMatch(Character::isDigit));
+        // "member-1", "member-12" rather than "1", "12".
+        int end = onlyDigitsLeft ? separatorBefore(first, atSeparator - 1) : atSeparator;
+        boolean restsDistinct = names.stream().map(n -> n.substring(end)).distinct().count() == names.size();
+        boolean restsNonEmpty = names.stream().allMatch(n -> n.length() > end);
+        return restsDistinct && restsNonEmpty ? first.substring(0, end) : "";
+    }
+
+    /** The length of the longest prefix of {@code s[0, limit)} that ends with a separator, 0 when none does. */
+    private static int separatorBefore(String s, int limit) {
+        int cut = Math.max(limit, 0);
+        while (cut > 0 && "-_./ ".indexOf(s.charAt(cut - 1)) < 0) {
+            cut--;
+        }
+        return cut;
+    }
+
     /** A name short enough for the legend: both ends kept, the middle replaced by an ellipsis. */
     static String shortName(String name) {
-        if (name.length() <= NAME_CHARS) {
+        return shortName(name, NAME_CHARS);
+    }
+
+    private static String shortName(String name, int max) {
+        if (name.length() <= max) {
             return name;
         }
-        int head = (NAME_CHARS - 1) / 2;
-        int tail = NAME_CHARS - 1 - head;
+        int head = (max - 1) / 2;
+        int tail = max - 1 - head;
         return name.substring(0, head) + "\u2026" + name.substring(name.length() - tail);
     }
 
@@ -358,7 +399,7 @@ public final class LearningCurvesChart {
         }
     }
 
-    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, boolean dashed) {
+    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, boolean dashed, String prefix) {
         Rectangle box = layout.legend();
         g.setColor(new Color(0xfafafa));
         g.fillRect(box.x, box.y, box.width, box.height);
@@ -368,14 +409,21 @@ public final class LearningCurvesChart {
         FontMetrics fm = g.getFontMetrics();
         int columnWidth = layout.columnWidth();
         int top = box.y + LEGEND_PADDING;
-        if (dashed) {
+        if (dashed || !prefix.isEmpty()) {
             int x = box.x + LEGEND_PADDING;
             int y = top + LEGEND_ROW / 2;
-            x = sample(g, x, y, Color.DARK_GRAY, false);
-            g.drawString("validation top-1", x, y + fm.getAscent() / 2 - 1);
-            x += fm.stringWidth("validation top-1") + 24;
-            x = sample(g, x, y, Color.DARK_GRAY, true);
-            g.drawString("eval-data (test) top-1", x, y + fm.getAscent() / 2 - 1);
+            if (dashed) {
+                x = sample(g, x, y, Color.DARK_GRAY, false);
+                g.drawString("validation top-1", x, y + fm.getAscent() / 2 - 1);
+                x += fm.stringWidth("validation top-1") + 24;
+                x = sample(g, x, y, Color.DARK_GRAY, true);
+                g.drawString("eval-data (test) top-1", x, y + fm.getAscent() / 2 - 1);
+                x += fm.stringWidth("eval-data (test) top-1") + 36;
+            }
+            if (!prefix.isEmpty()) {
+                g.setColor(Color.DARK_GRAY);
+                g.drawString("members: " + shortName(prefix, 3 * NAME_CHARS) + "\u2026", x, y + fm.getAscent() / 2 - 1);
+            }
             top += LEGEND_ROW;
         }
         // Column-major, like a newspaper: member-1 to member-6 down the first column.

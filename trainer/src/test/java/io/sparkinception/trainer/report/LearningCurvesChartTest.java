@@ -141,4 +141,16 @@ class LearningCurvesChartTest {
         assertEquals(LearningCurvesChart.NAME_CHARS, s.length());
         assertTrue(s.startsWith("gtsrb-inc") && s.endsWith("member-16"), s);
     }
+
+    @Test
+    void aLongPrefixSharedByAllNamesIsNamedOnce() {
+        assertEquals("gtsrb-inception-resnet-v2-w1.25-", LearningCurvesChart.commonPrefix(List.of(
+                "gtsrb-inception-resnet-v2-w1.25-member-1", "gtsrb-inception-resnet-v2-w1.25-member-12")));
+        assertEquals("", LearningCurvesChart.commonPrefix(List.of("member-1", "member-12")), "short names stay whole");
+        assertEquals("", LearningCurvesChart.commonPrefix(List.of("gtsrb-inception-resnet-v2-w1.25-member-1")),
+                "one member: nothing to share");
+        // The cut falls on a separator: "...-run" and "...-rerun" share "...-r", but only "...-" is removed.
+        assertEquals("a-very-long-experiment-name-", LearningCurvesChart.commonPrefix(List.of(
+                "a-very-long-experiment-name-run", "a-very-long-experiment-name-rerun")));
+    }
 }
