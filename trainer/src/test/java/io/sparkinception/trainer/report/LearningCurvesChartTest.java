@@ -78,13 +78,18 @@ class LearningCurvesChartTest {
                 }
             }
         }
-        // Three panels side by side hold 16 members of 130 px in 2 rows of 8; one panel in 4 rows of 4 (not 5+5+5+1).
+        // Three panels side by side hold 16 members of 130 px in 2 rows of 8; one panel in 3 columns of 6, 6 and 4.
         Layout l = LearningCurvesChart.layout(3, 16, 130, 1);
         assertEquals(2, l.rows());
         assertEquals(8, l.columns());
+        assertTrue(l.width() <= 1400, "wider than the report's HTML: " + l.width());
         Layout narrow = LearningCurvesChart.layout(1, 16, 130, 0);
-        assertEquals(4, narrow.rows());
-        assertEquals(4, narrow.columns());
+        assertEquals(6, narrow.rows());
+        assertEquals(3, narrow.columns());
+        // 7 entries in 3 columns need 3 rows; then 3 columns (3 + 3 + 1) stay, not 4 (2 + 2 + 2 + 1).
+        Layout seven = LearningCurvesChart.layout(1, 7, 130, 0);
+        assertEquals(3, seven.rows());
+        assertEquals(3, seven.columns());
     }
 
     @Test
