@@ -4,7 +4,6 @@ import io.sparkinception.common.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkinception.preprocessing.MetadataIO;
@@ -46,9 +45,9 @@ import org.junit.jupiter.api.Timeout;
  * already differs in the 6th digit), so only runs on executors of the same kind are compared, as in
  * {@link TrainClusterIT}.
  *
- * <p>Skipped (an assumption) unless the Spark jars used have spark-yarn of spark-core's version: the build's
- * (jobs/spark-home) have none yet, see its pom; {@code -Dspark.inception.yarn.sparkHome=DIR} runs on a Spark
- * distribution instead (the driver and the containers then use DIR/jars).
+ * <p>Runs on the build's Spark jars (jobs/spark-home, which has spark-yarn of spark-core's version);
+ * {@code -Dspark.inception.yarn.sparkHome=DIR} runs on a Spark distribution instead (the driver and the containers
+ * then use DIR/jars). Either must have spark-yarn of spark-core's version, or the test fails up front.
  */
 class YarnClusterIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(8);
@@ -67,7 +66,7 @@ class YarnClusterIT {
     @Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
     void preprocessAndTrainRunInYarnContainersAndAKilledContainerRecoversToTheSameBits() throws Exception {
         Path sparkHome = sparkHome();
-        assumeSparkYarnMatchesSparkCore(sparkHome.resolve("jars"));
+        requireSparkYarnMatchingSparkCore(sparkHome.resolve("jars"));
         Path work = SparkSubmitProcess.freshDir(SharedData.repoRoot().resolve("jobs/target/it/yarn-cluster"));
         Path data = work.resolve("data");
         Path yarnOut = work.resolve("out-yarn");
@@ -280,12 +279,13 @@ class YarnClusterIT {
 
     /**
      * Spark's YARN module calls internals of spark-core (config entries, SparkHadoopUtil) that change between feature
-     * releases: it runs only beside the spark-core of its own version. Without such a pair there is no YARN to test.
+     * releases: it runs only beside the spark-core of its own version. Without such a pair the submissions would
+     * fail with a NoSuchMethodError deep in the driver or the ApplicationMaster; say so before starting YARN.
      */
-    private static void assumeSparkYarnMatchesSparkCore(Path jars) throws IOException {
+    private static void requireSparkYarnMatchingSparkCore(Path jars) throws IOException {
         Optional<String> core = jarVersion(jars, "spark-core_2.13-");
         Optional<String> yarnModule = jarVersion(jars, "spark-yarn_2.13-");
-        assumeTrue(yarnModule.isPresent() && yarnModule.equals(core), "no spark-yarn of spark-core's version ("
+        assertTrue(yarnModule.isPresent() && yarnModule.equals(core), () -> "no spark-yarn of spark-core's version ("
                 + core.orElse("none") + ") in " + jars + " (spark-yarn: " + yarnModule.orElse("none")
                 + "); see the spark-yarn comment in jobs/spark-home/pom.xml, or run with -D"
                 + SPARK_HOME_PROPERTY + "=DIR on a Spark distribution that has both");
