@@ -83,7 +83,7 @@ public final class Cropper implements Serializable {
                 continue;
             }
             Box region = region(box, image);
-            out.add(new Outcome(job, crop(image, region).toChw(), region, image.width(), image.height(), null));
+            out.add(new Outcome(job, cropChw(image, region), region, image.width(), image.height(), null));
         }
         return out;
     }
@@ -99,6 +99,14 @@ public final class Cropper implements Serializable {
      */
     public FloatImage crop(FloatImage image, Box region) {
         return Resize.resize(CropGeometry.crop(image, region), size, size, interpolation);
+    }
+
+    /**
+     * {@code crop(image, region).toChw()} in one pass ({@link Resize#resizeToChw}): the same values, bit for bit,
+     * without the intermediate images. What preprocess writes.
+     */
+    public float[] cropChw(FloatImage image, Box region) {
+        return Resize.resizeToChw(image, region, size, size, interpolation);
     }
 
     private static List<Outcome> skipAll(Planner.ImageTask task, SkipReason reason, String detail) {

@@ -6,9 +6,11 @@ import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.common.HadoopFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
@@ -90,12 +92,13 @@ public record ImageSource(String root, boolean allowOutsideRoot, long maxFileByt
         Path rootPath = qualified(files, new Path(root));
         Path file = resolve(files, rootPath, path);
         try {
-            FileSystem fs = file.getFileSystem(files.configuration());
-            long length = "file".equalsIgnoreCase(file.toUri().getScheme())
-                    ? checkLocal(rootPath, file, path) : checkRemote(fs, rootPath, file, path);
-            if (length > maxFileBytes) {
-                throw new Refused(SkipReason.FILE_TOO_LARGE, tooLarge(path, length));
+            if ("file".equalsIgnoreCase(file.toUri().getScheme())) {
+                LocalFile local = checkLocal(rootPath, file, path);
+                checkLength(local.size(), path);
+                return readLocal(local, path);
             }
+            FileSystem fs = file.getFileSystem(files.configuration());
+            checkLength(checkRemote(fs, rootPath, file, path), path);
             return files.readBytes(file.toString(), maxFileBytes);
         } catch (HadoopFiles.TooLongException e) {
             throw new Refused(SkipReason.FILE_TOO_LARGE, tooLarge(path, -1));
@@ -104,6 +107,35 @@ public record ImageSource(String root, boolean allowOutsideRoot, long maxFileByt
         } catch (IOException | RuntimeException e) {
             throw new Refused(SkipReason.READ_ERROR, "cannot read " + path + ": " + ImageDecoder.describe(e));
         }
+    }
+
+    private void checkLength(long length, String path) throws Refused {
+        if (length > maxFileBytes) {
+            throw new Refused(SkipReason.FILE_TOO_LARGE, tooLarge(path, length));
+        }
+    }
+
+    /**
+     * A checked local file's bytes through the JDK: no Hadoop stream stack (and no {@code .crc} checksum file,
+     * which image folders do not have). At most {@code maxFileBytes} are read, whatever size the file reported
+     * ({@code /proc} files report 0).
+     */
+    private byte[] readLocal(LocalFile local, String path) throws IOException, Refused {
+        LinkOption[] options = local.real() ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
+        try (InputStream in = Files.newInputStream(local.path(), options)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes + 1));
+            if (bytes.length > maxFileBytes) {
+                throw new Refused(SkipReason.FILE_TOO_LARGE, tooLarge(path, -1));
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * A local file that passed the checks: the path to open, its size, and whether the path is its real path (when
+     * confined: opened without following links; with allow-paths-outside-root links are followed as before).
+     */
+    private record LocalFile(java.nio.file.Path path, long size, boolean real) {
     }
 
     private String tooLarge(String path, long length) {
@@ -154,12 +186,17 @@ public record ImageSource(String root, boolean allowOutsideRoot, long maxFileByt
         return !path.contains("/../") && !path.endsWith("/..") && (path.equals(root) || path.startsWith(r));
     }
 
-    /** A local file: symbolic links resolved, the real path must stay under the root's real path. */
-    private long checkLocal(Path rootPath, Path file, String path) throws IOException, Refused {
+    /**
+     * A local file: symbolic links resolved, the real path must stay under the root's real path; that real path is
+     * the one read (opened without following links), so a link swapped in after the check is not followed.
+     */
+    private LocalFile checkLocal(Path rootPath, Path file, String path) throws IOException, Refused {
         java.nio.file.Path local = java.nio.file.Path.of(file.toUri());
         BasicFileAttributes attrs = Files.readAttributes(local, BasicFileAttributes.class);
+        java.nio.file.Path open = local;
         if (!allowOutsideRoot) {
             java.nio.file.Path real = local.toRealPath();
+            open = real;
             java.nio.file.Path realRoot = java.nio.file.Path.of(rootPath.toUri()).toRealPath();
             if (!real.startsWith(realRoot)) {
                 throw new Refused(SkipReason.PATH_OUTSIDE_ROOT, path + " resolves to " + real
@@ -170,7 +207,7 @@ public record ImageSource(String root, boolean allowOutsideRoot, long maxFileByt
             throw new Refused(SkipReason.READ_ERROR, path + " is not a regular file (" + (attrs.isDirectory() ? "a directory"
                     : "a device, FIFO or socket") + ")");
         }
-        return attrs.size();
+        return new LocalFile(open, attrs.size(), !allowOutsideRoot);
     }
 
     /** A file on another Hadoop file system (HDFS, S3): links resolved by the file system. */

@@ -1,5 +1,7 @@
 package io.sparkinception.preprocessing;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Locale;
@@ -18,6 +20,10 @@ import java.util.Locale;
  */
 public enum PixelStorage {
     FLOAT32, FLOAT16, UINT8;
+
+    /** Little-endian views of byte arrays: one bounds check and one store per value, no ByteBuffer. */
+    private static final VarHandle FLOAT_LE = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     public static PixelStorage of(String name) {
         try {
@@ -42,9 +48,12 @@ public enum PixelStorage {
 
     /** The values as little-endian IEEE floats. */
     public static byte[] toFloat32(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b.array();
+        byte[] out = new byte[values.length * Float.BYTES];
+        for (int i = 0; i < values.length; i++) {
+            // The raw bits, as FloatBuffer.put writes them (NaN payloads kept).
+            FLOAT_LE.set(out, i * Float.BYTES, values[i]);
+        }
+        return out;
     }
 
     /** Little-endian IEEE floats as values. */
@@ -57,12 +66,13 @@ public enum PixelStorage {
         return out;
     }
 
+    /** The values as little-endian IEEE half floats ({@link #floatToHalf}). */
     public static byte[] toHalf(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putShort(floatToHalf(v));
+        byte[] out = new byte[values.length * 2];
+        for (int i = 0; i < values.length; i++) {
+            SHORT_LE.set(out, i * 2, floatToHalf(values[i]));
         }
-        return b.array();
+        return out;
     }
 
     public static float[] fromHalf(byte[] bytes) {

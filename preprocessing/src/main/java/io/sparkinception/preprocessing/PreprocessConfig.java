@@ -15,10 +15,12 @@ import java.util.Map;
  * never both, so no argument can be given and then ignored.
  *
  * @param spec  where the image size, crop, storage and normalization come from
- * @param split null for {@code auto}, else the split every record goes to
+ * @param split       null for {@code auto}, else the split every record goes to
+ * @param compression the Parquet codec of the shards
  */
 public record PreprocessConfig(SourceSpec source, String output, Spec spec, int shards, double valFraction, long seed,
-                               Split split, int partitions, int progressSeconds, boolean overwrite, Reads reads)
+                               Split split, int partitions, int progressSeconds, boolean overwrite, Reads reads,
+                               ShardCompression compression)
         implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.preprocess";
@@ -26,6 +28,9 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
     public PreprocessConfig {
         if (reads == null) {
             throw new IllegalArgumentException("reads is required (the read limits; Reads.DEFAULT for the defaults)");
+        }
+        if (compression == null) {
+            throw new IllegalArgumentException("compression is required (" + String.join(", ", ShardCompression.ids()) + ")");
         }
         if (output == null || output.isBlank()) {
             throw new IllegalArgumentException("output is required: the directory to write shards and metadata.json to");
@@ -118,6 +123,7 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
         private int progressSeconds = 10;
         private boolean overwrite;
         private Reads reads = Reads.DEFAULT;
+        private ShardCompression compression = ShardCompression.SNAPPY;
 
         private Builder(SourceSpec source, String output) {
             this.source = source;
@@ -188,9 +194,14 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
             return this;
         }
 
+        public Builder compression(ShardCompression value) {
+            compression = value;
+            return this;
+        }
+
         public PreprocessConfig build() {
             return new PreprocessConfig(source, output, spec, shards, valFraction, seed, split, partitions,
-                    progressSeconds, overwrite, reads);
+                    progressSeconds, overwrite, reads, compression);
         }
     }
 
@@ -260,7 +271,8 @@ public record PreprocessConfig(SourceSpec source, String output, Spec spec, int 
             return new PreprocessConfig(source, c.getString("output"), spec, c.getInt("shards"),
                     c.getDouble("val-fraction"), c.getLong("seed"), split.equalsIgnoreCase("auto") ? null : Split.of(split),
                     c.getInt("partitions"), c.getInt("progress-seconds"), c.getBoolean("overwrite"),
-                    new Reads(c.getBoolean("allow-paths-outside-root"), c.getBytes("max-file-bytes"), c.getLong("max-pixels")));
+                    new Reads(c.getBoolean("allow-paths-outside-root"), c.getBytes("max-file-bytes"), c.getLong("max-pixels")),
+                    ShardCompression.of(c.getString("compression")));
         } catch (com.typesafe.config.ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

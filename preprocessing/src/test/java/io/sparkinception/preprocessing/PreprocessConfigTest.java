@@ -115,4 +115,22 @@ class PreprocessConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessConfig.load(null, flags));
         assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
     }
+
+    @Test
+    void compressionDefaultsToSnappyAndRejectsUnknownCodecsNamingTheKnownOnes() {
+        Map<String, String> base = Map.of("input", "a.csv", "output", "/o", "image-size", "64");
+        assertEquals(ShardCompression.SNAPPY, PreprocessConfig.load(null, base).compression(), "reference.conf default");
+        for (ShardCompression c : ShardCompression.values()) {
+            Map<String, String> flags = new java.util.HashMap<>(base);
+            flags.put("compression", c.id().toUpperCase(java.util.Locale.ROOT));
+            assertEquals(c, PreprocessConfig.load(null, flags).compression());
+        }
+        Map<String, String> bad = new java.util.HashMap<>(base);
+        bad.put("compression", "lzo");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PreprocessConfig.load(null, bad));
+        assertEquals("unknown compression 'lzo' (known: snappy, uncompressed, zstd, lz4_raw, gzip)", e.getMessage());
+        SourceSpec source = PreprocessConfig.load(null, base).source();
+        assertEquals(ShardCompression.SNAPPY, PreprocessConfig.builder(source, "/o").newSpec(8,
+                new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR)).build().compression(), "builder default");
+    }
 }

@@ -246,7 +246,8 @@ public final class PreprocessPipeline {
                 .mapPartitionsWithIndex((index, it) -> job.rows(index, it, summaries), true)
                 .rdd().coalesce(shards, false, Option.apply(new ContiguousCoalescer()), null)
                 .toJavaRDD();
-        spark.createDataFrame(rows, ShardSchema.schema()).write().mode(SaveMode.Overwrite).parquet(path);
+        spark.createDataFrame(rows, ShardSchema.schema()).write().mode(SaveMode.Overwrite)
+                .option("compression", cfg.compression().parquetName()).parquet(path);
         return summaries.merged();
     }
 

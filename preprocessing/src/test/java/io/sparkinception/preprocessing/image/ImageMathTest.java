@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.testing.SharedData;
 import io.sparkinception.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ImageMathTest {
@@ -216,5 +220,75 @@ class ImageMathTest {
         float[] n = Normalization.normalizeChw(chw, 3, new float[] {10, 1, 100}, new float[] {1, 1, 2});
         assertArrayEquals(new float[] {0, 10, 0, 1, 0, 50}, n, 0f);
         assertArrayEquals(chw, Normalization.denormalizeChw(n, 3, new float[] {10, 1, 100}, new float[] {1, 1, 2}), 0f);
+    }
+
+    /** The path preprocess took before resizeToChw: crop, resize, transpose. */
+    private static float[] cropResizeTranspose(FloatImage img, Box region, int size, Interpolation interpolation) {
+        return Resize.resize(CropGeometry.crop(img, region), size, size, interpolation).toChw();
+    }
+
+    private static Box randomRegion(Random rnd, int width, int height) {
+        int x1 = rnd.nextInt(width);
+        int y1 = rnd.nextInt(height);
+        return new Box(x1, y1, x1 + rnd.nextInt(width - x1), y1 + rnd.nextInt(height - y1));
+    }
+
+    private static void assertFusedEqualsSteps(FloatImage img, Box region, int size, Interpolation interpolation) {
+        float[] expected = cropResizeTranspose(img, region, size, interpolation);
+        float[] fused = Resize.resizeToChw(img, region, size, size, interpolation);
+        // Bit identity, not closeness: compare the raw bits.
+        assertEquals(expected.length, fused.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(fused[i])) {
+                throw new AssertionError(interpolation + " " + region + " of " + img + " to " + size + ": value " + i
+                        + " is " + fused[i] + ", the crop-resize-transpose path gives " + expected[i]);
+            }
+        }
+    }
+
+    @Test
+    void resizeToChwIsBitIdenticalToCropResizeTransposeOnRandomImages() {
+        Random rnd = new Random(13);
+        for (int trial = 0; trial < 60; trial++) {
+            int w = 1 + rnd.nextInt(70);
+            int h = 1 + rnd.nextInt(70);
+            float[] hwc = new float[w * h * 3];
+            boolean levels = trial % 2 == 0;
+            for (int i = 0; i < hwc.length; i++) {
+                // Whole 0-255 levels (what the decoder gives) and arbitrary floats.
+                hwc[i] = levels ? rnd.nextInt(256) : rnd.nextFloat() * 255f;
+            }
+            FloatImage img = new FloatImage(w, h, 3, hwc);
+            for (Interpolation interpolation : Interpolation.values()) {
+                Box region = randomRegion(rnd, w, h);
+                for (int size : new int[] {1, 7, 32, 64, region.width()}) {
+                    assertFusedEqualsSteps(img, region, size, interpolation);
+                }
+                assertFusedEqualsSteps(img, new Box(0, 0, w - 1, h - 1), 224, interpolation);
+            }
+        }
+    }
+
+    @Test
+    void resizeToChwIsBitIdenticalOnRealImages() throws Exception {
+        Path gtsrb = SharedData.data("gtsrb/Train/0/00000_00000_00004.png");
+        Path bccd = SharedData.data("bccd/BCCD/JPEGImages/BloodImage_00000.jpg");
+        Random rnd = new Random(7);
+        for (Path file : new Path[] {gtsrb, bccd}) {
+            FloatImage img = ImageDecoder.decodeRgb(Files.readAllBytes(file));
+            for (Interpolation interpolation : Interpolation.values()) {
+                for (int size : new int[] {64, 224}) {
+                    assertFusedEqualsSteps(img, new Box(0, 0, img.width() - 1, img.height() - 1), size, interpolation);
+                    assertFusedEqualsSteps(img, randomRegion(rnd, img.width(), img.height()), size, interpolation);
+                }
+            }
+        }
+    }
+
+    @Test
+    void resizeToChwRejectsRegionsOutsideTheImage() {
+        FloatImage img = TestImages.gradientFloat(10, 8);
+        assertThrows(IllegalArgumentException.class, () -> Resize.resizeToChw(img, new Box(2, 2, 10, 5), 4, 4, Interpolation.BILINEAR));
+        assertThrows(IllegalArgumentException.class, () -> Resize.resizeToChw(img, new Box(0, 0, 3, 3), 0, 4, Interpolation.BILINEAR));
     }
 }

@@ -1,10 +1,11 @@
 package io.sparkinception.preprocessing.spark;
 
+import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.ShardCompression;
 import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
-import io.sparkinception.preprocessing.image.ImageDecoder;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.LocalSpark;
@@ -24,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Preprocessing throughput on the shared GTSRB training images against decode-only throughput of the same
- * files on the same cores, in one run; and the Parquet bytes per image of each storage option.
+ * files on the same cores, in one run; the Parquet bytes per image of each storage option; and of each Parquet codec.
  * Run: {@code ./mvnw -B -pl preprocessing test -Dtest=PreprocessBenchmark -Dexcluded.test.groups=none}; restrict with
- * {@code -Dpreprocess.benchmark.sizes=224} (default {@code 64,224}), {@code -Dpreprocess.benchmark.repeats=1} (default 2)
- * and {@code -Dpreprocess.benchmark.storages=false} (skip the storage table).
+ * {@code -Dpreprocess.benchmark.sizes=224} (default {@code 64,224}), {@code -Dpreprocess.benchmark.repeats=1} (default 2),
+ * {@code -Dpreprocess.benchmark.storages=false} (skip the storage table) and
+ * {@code -Dpreprocess.benchmark.codecs=snappy,zstd} (the Parquet codecs compared at 64 px with float16 storage;
+ * default every {@link ShardCompression}; empty: skip the codec table).
  */
 @Tag("benchmark")
 class PreprocessBenchmark {
@@ -44,6 +47,7 @@ class PreprocessBenchmark {
                     SharedData.data("gtsrb/signnames.csv").toString(), null, true);
             ReadResult read = source.reader().read(source, files);
             List<String> paths = read.annotations().stream().map(a -> a.imagePath()).toList();
+            ImageSource images = PreprocessConfig.Reads.DEFAULT.source(source.qualified(files).confinementRoot());
             PrintStream quiet = new PrintStream(NullOutputStream.INSTANCE);
             StringBuilder report = new StringBuilder();
             int repeats = Integer.getInteger("preprocess.benchmark.repeats", 2);
@@ -51,9 +55,10 @@ class PreprocessBenchmark {
                     .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
             for (int size : sizes) {
                 for (int rep = 0; rep < repeats; rep++) {
-                    // Decode only: the same files, the same cores (local[2]), the same partitioning, nothing else.
+                    // Decode only: the same files, the same cores (local[2]), the same partitioning, read as preprocess
+                    // reads them (ImageSource: the confinement checks, then the JDK for local files), nothing else.
                     long t0 = System.nanoTime();
-                    long decoded = jsc.parallelize(paths, 8).map(p -> ImageDecoder.decodeRgb(files.readBytes(p)).width()).count();
+                    long decoded = jsc.parallelize(paths, 8).map(p -> images.decode(images.read(files, p), p).width()).count();
                     double decodeSec = (System.nanoTime() - t0) / 1e9;
                     PreprocessConfig cfg = PreprocessConfig.builder(source, out.resolve("p" + size + "-" + rep).toString())
                             .newSpec(size, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR))
@@ -73,10 +78,7 @@ class PreprocessBenchmark {
                         new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), storage, false))
                         .progressSeconds(60).overwrite(true).build();
                 PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
-                long bytes;
-                try (Stream<Path> s = Files.walk(dir.resolve("train"))) {
-                    bytes = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
-                }
+                long bytes = parquetBytes(dir.resolve("train"));
                 long n = r.metadata().counts().perSplit().get("train");
                 long t0 = System.nanoTime();
                 io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
@@ -87,10 +89,34 @@ class PreprocessBenchmark {
                         "storage %-7s 64 px: %8.0f bytes/image (raw float32 %d), preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
                         storage.id(), (double) bytes / n, 3 * 64 * 64 * 4, r.recordsPerSecond(), n / readSec, sum));
             }
+            String codecs = System.getProperty("preprocess.benchmark.codecs", String.join(",", ShardCompression.ids()));
+            for (String codec : codecs.isBlank() ? new String[0] : codecs.split(",")) {
+                ShardCompression compression = ShardCompression.of(codec);
+                Path dir = out.resolve("c-" + compression.id());
+                PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
+                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), PixelStorage.FLOAT16, false))
+                        .compression(compression).progressSeconds(60).overwrite(true).build();
+                PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
+                long n = r.metadata().counts().perSplit().get("train");
+                long t0 = System.nanoTime();
+                io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
+                long rows = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
+                        .map(row -> ShardSchema.pixels(row, spec).length).count();
+                double readSec = (System.nanoTime() - t0) / 1e9;
+                report.append(String.format(Locale.ROOT,
+                        "codec %-12s float16 64 px: %8.0f bytes/image, preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
+                        compression.id(), (double) parquetBytes(dir.resolve("train")) / n, r.recordsPerSecond(), n / readSec, rows));
+            }
             System.out.println("=== PreprocessBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores, local[2]) ===");
             System.out.print(report);
         } finally {
             spark.stop();
+        }
+    }
+
+    private static long parquetBytes(Path splitDir) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(splitDir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
         }
     }
 }

@@ -11,6 +11,7 @@ import io.sparkinception.preprocessing.MetadataIO;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.Planner;
 import io.sparkinception.preprocessing.PreprocessConfig;
+import io.sparkinception.preprocessing.ShardCompression;
 import io.sparkinception.preprocessing.annotations.Annotation;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.preprocessing.annotations.Split;
@@ -26,6 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.io.output.NullOutputStream;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -75,11 +79,60 @@ class ShardFormatTest {
     }
 
     private DatasetMetadata preprocess(PixelStorage storage, String out) throws Exception {
+        return preprocess(storage, ShardCompression.SNAPPY, out);
+    }
+
+    private DatasetMetadata preprocess(PixelStorage storage, ShardCompression compression, String out) throws Exception {
         SourceSpec source = new SourceSpec(SourceSpec.Format.CSV, source().toString(), "", "",
                 new SourceSpec.CsvColumns("path", "label", "xmin", "ymin", "xmax", "ymax", "split", "", ','), true);
         return PreprocessPipeline.run(spark, PreprocessConfig.builder(source, out).newSpec(new PreprocessConfig.NewSpec(16,
-                new PreprocessConfig.CropSpec(0.1, false, Interpolation.BILINEAR), storage, true)).partitions(3).build(), QUIET)
-                .metadata();
+                new PreprocessConfig.CropSpec(0.1, false, Interpolation.BILINEAR), storage, true)).partitions(3)
+                .compression(compression).build(), QUIET).metadata();
+    }
+
+    /** The rows of a split directory by id, each as its list of values (pixels as a list of bytes). */
+    private Map<String, List<Object>> rowsById(String splitDir) {
+        Map<String, List<Object>> byId = new HashMap<>();
+        for (Row row : spark.read().parquet(splitDir).collectAsList()) {
+            List<Object> values = new java.util.ArrayList<>();
+            for (int i = 0; i < row.length(); i++) {
+                Object v = row.get(i);
+                values.add(v instanceof byte[] b ? java.util.Arrays.toString(b) : v);
+            }
+            byId.put(row.getAs(ShardSchema.ID), values);
+        }
+        return byId;
+    }
+
+    /** The codec of every column chunk of every Parquet file of a split directory. */
+    private static java.util.Set<CompressionCodecName> codecs(String splitDir) throws Exception {
+        java.util.Set<CompressionCodecName> codecs = new java.util.HashSet<>();
+        try (var files = Files.list(Path.of(splitDir))) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+                try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(
+                        new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()))) {
+                    reader.getFooter().getBlocks().forEach(b -> b.getColumns().forEach(c -> codecs.add(c.getCodec())));
+                }
+            }
+        }
+        return codecs;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ShardCompression.class)
+    void everyCompressionWritesShardsThatReadBackAsTheSnappyOnes(ShardCompression compression) throws Exception {
+        String snappy = dir.resolve("codec-reference").toString();
+        if (!Files.exists(Path.of(snappy, "metadata.json"))) {
+            preprocess(PixelStorage.FLOAT16, ShardCompression.SNAPPY, snappy);
+        }
+        String out = dir.resolve("codec-" + compression.id()).toString();
+        DatasetMetadata m = preprocess(PixelStorage.FLOAT16, compression, out);
+        for (String split : List.of("train", "val")) {
+            assertEquals(java.util.Set.of(CompressionCodecName.fromConf(compression.parquetName())), codecs(out + "/" + split),
+                    split + " is written with " + compression.id());
+            assertEquals(rowsById(snappy + "/" + split), rowsById(out + "/" + split), split + ": every value of every row");
+        }
+        assertTrue(m.counts().reconciles());
     }
 
     private Map<String, float[]> tensors(String splitDir, DatasetMetadata.Spec spec) {
