@@ -116,6 +116,7 @@ public final class LearningCurvesChart {
         String prefix = commonPrefix(members.stream().map(Member::name).toList());
         List<String> names = members.stream().map(m -> shortName(m.name().substring(prefix.length()))).toList();
         boolean dashed = panels.stream().flatMap(p -> p.series().stream()).anyMatch(Series::dashed);
+        boolean validation = keyStyles(panels).contains(VALIDATION_KEY);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics fm = pg.getFontMetrics(FONT);
@@ -132,11 +133,32 @@ public final class LearningCurvesChart {
             for (int i = 0; i < panels.size(); i++) {
                 drawPanel(g, layout.panels().get(i), panels.get(i));
             }
-            drawLegend(g, layout, names, dashed, prefix);
+            drawLegend(g, layout, names, dashed, validation, prefix);
         } finally {
             g.dispose();
         }
         return Optional.of(out);
+    }
+
+    static final String VALIDATION_KEY = "validation top-1";
+    static final String TEST_KEY = "eval-data (test) top-1";
+
+    /**
+     * The line styles the legend's key row names: a solid curve outside the loss panel is a validation top-1, a
+     * dashed one the eval-data (test) top-1; a run without a val split has only the latter, and a key naming a
+     * validation line that is not drawn would mislead.
+     */
+    static List<String> keyStyles(List<Panel> panels) {
+        List<Series> top1 = panels.stream().filter(p -> !p.yTitle().equals("loss")).flatMap(p -> p.series().stream())
+                .toList();
+        List<String> out = new ArrayList<>();
+        if (top1.stream().anyMatch(Series::dashed)) {
+            if (top1.stream().anyMatch(s -> !s.dashed())) {
+                out.add(VALIDATION_KEY);
+            }
+            out.add(TEST_KEY);
+        }
+        return out;
     }
 
     /** The panels that have something to plot, in order: loss, top-1 by epoch, top-1 by wall-clock minutes. */
@@ -400,7 +422,8 @@ public final class LearningCurvesChart {
         }
     }
 
-    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, boolean dashed, String prefix) {
+    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, boolean dashed, boolean validation,
+                                   String prefix) {
         Rectangle box = layout.legend();
         g.setColor(new Color(0xfafafa));
         g.fillRect(box.x, box.y, box.width, box.height);
@@ -414,12 +437,14 @@ public final class LearningCurvesChart {
             int x = box.x + LEGEND_PADDING;
             int y = top + LEGEND_ROW / 2;
             if (dashed) {
-                x = sample(g, x, y, Color.DARK_GRAY, false);
-                g.drawString("validation top-1", x, y + fm.getAscent() / 2 - 1);
-                x += fm.stringWidth("validation top-1") + 24;
+                if (validation) {
+                    x = sample(g, x, y, Color.DARK_GRAY, false);
+                    g.drawString(VALIDATION_KEY, x, y + fm.getAscent() / 2 - 1);
+                    x += fm.stringWidth(VALIDATION_KEY) + 24;
+                }
                 x = sample(g, x, y, Color.DARK_GRAY, true);
-                g.drawString("eval-data (test) top-1", x, y + fm.getAscent() / 2 - 1);
-                x += fm.stringWidth("eval-data (test) top-1") + 36;
+                g.drawString(TEST_KEY, x, y + fm.getAscent() / 2 - 1);
+                x += fm.stringWidth(TEST_KEY) + 36;
             }
             if (!prefix.isEmpty()) {
                 g.setColor(Color.DARK_GRAY);

@@ -140,6 +140,21 @@ class LearningCurvesChartTest {
     }
 
     @Test
+    void theKeyNamesOnlyTheLineStylesDrawn() {
+        double[] xs = {1, 2};
+        Panel loss = new Panel("Training loss per round", "epoch", "loss", List.of(new Series(0, false, xs, xs)));
+        Panel testOnly = new Panel("t", "epoch", "top-1 accuracy (%)", List.of(new Series(0, true, xs, xs)));
+        Panel both = new Panel("t", "epoch", "top-1 accuracy (%)",
+                List.of(new Series(0, false, xs, xs), new Series(0, true, xs, xs)));
+        Panel valOnly = new Panel("t", "epoch", "top-1 accuracy (%)", List.of(new Series(0, false, xs, xs)));
+        // A run without a val split, scored on eval-data: the solid loss curve is no validation line.
+        assertEquals(List.of(LearningCurvesChart.TEST_KEY), LearningCurvesChart.keyStyles(List.of(loss, testOnly)));
+        assertEquals(List.of(LearningCurvesChart.VALIDATION_KEY, LearningCurvesChart.TEST_KEY),
+                LearningCurvesChart.keyStyles(List.of(loss, both)));
+        assertEquals(List.of(), LearningCurvesChart.keyStyles(List.of(loss, valOnly)), "one style: no key row");
+    }
+
+    @Test
     void longNamesKeepBothEnds() {
         assertEquals("member-16", LearningCurvesChart.shortName("member-16"));
         String s = LearningCurvesChart.shortName("gtsrb-inception-resnet-v2-w1.25-member-16");
