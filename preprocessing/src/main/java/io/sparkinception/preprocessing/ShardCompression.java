@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * The Parquet codec of the shards (the {@code compression} key). Pixel tensors barely compress (float32 by about
  * 3 % with Snappy), so the choice trades little disk for write and read time. Every codec here works with the
- * Parquet and compression jars Spark brings, without native Hadoop libraries; ShardCompressionTest writes and reads
+ * Parquet and compression jars Spark brings, without native Hadoop libraries; ShardFormatTest writes and reads
  * back shards with each.
  * <ul>
  *   <li>{@code snappy}: the default (Spark's), fast.</li>

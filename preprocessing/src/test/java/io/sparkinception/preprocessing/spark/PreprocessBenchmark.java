@@ -73,45 +73,37 @@ class PreprocessBenchmark {
             }
             boolean storages = Boolean.parseBoolean(System.getProperty("preprocess.benchmark.storages", "true"));
             for (PixelStorage storage : storages ? PixelStorage.values() : new PixelStorage[0]) {
-                Path dir = out.resolve("s-" + storage.id());
-                PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
-                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), storage, false))
-                        .progressSeconds(60).overwrite(true).build();
-                PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
-                long bytes = parquetBytes(dir.resolve("train"));
-                long n = r.metadata().counts().perSplit().get("train");
-                long t0 = System.nanoTime();
-                io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
-                long sum = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
-                        .map(row -> ShardSchema.pixels(row, spec).length).count();
-                double readSec = (System.nanoTime() - t0) / 1e9;
-                report.append(String.format(Locale.ROOT,
-                        "storage %-7s 64 px: %8.0f bytes/image (raw float32 %d), preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
-                        storage.id(), (double) bytes / n, 3 * 64 * 64 * 4, r.recordsPerSecond(), n / readSec, sum));
+                report.append(sizeAndSpeed(spark, source, out.resolve("s-" + storage.id()), storage,
+                        ShardCompression.SNAPPY, String.format(Locale.ROOT, "storage %-7s 64 px", storage.id()), quiet));
             }
             String codecs = System.getProperty("preprocess.benchmark.codecs", String.join(",", ShardCompression.ids()));
             for (String codec : codecs.isBlank() ? new String[0] : codecs.split(",")) {
                 ShardCompression compression = ShardCompression.of(codec);
-                Path dir = out.resolve("c-" + compression.id());
-                PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
-                        new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), PixelStorage.FLOAT16, false))
-                        .compression(compression).progressSeconds(60).overwrite(true).build();
-                PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
-                long n = r.metadata().counts().perSplit().get("train");
-                long t0 = System.nanoTime();
-                io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
-                long rows = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
-                        .map(row -> ShardSchema.pixels(row, spec).length).count();
-                double readSec = (System.nanoTime() - t0) / 1e9;
-                report.append(String.format(Locale.ROOT,
-                        "codec %-12s float16 64 px: %8.0f bytes/image, preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
-                        compression.id(), (double) parquetBytes(dir.resolve("train")) / n, r.recordsPerSecond(), n / readSec, rows));
+                report.append(sizeAndSpeed(spark, source, out.resolve("c-" + compression.id()), PixelStorage.FLOAT16,
+                        compression, String.format(Locale.ROOT, "codec %-12s float16 64 px", compression.id()), quiet));
             }
             System.out.println("=== PreprocessBenchmark (" + Runtime.getRuntime().availableProcessors() + " cores, local[2]) ===");
             System.out.print(report);
         } finally {
             spark.stop();
         }
+    }
+
+    /** Preprocesses at 64 px with one storage and codec, then reads the train shards back: one report line. */
+    private static String sizeAndSpeed(SparkSession spark, SourceSpec source, Path dir, PixelStorage storage,
+                                       ShardCompression compression, String label, PrintStream quiet) throws Exception {
+        PreprocessConfig cfg = PreprocessConfig.builder(source, dir.toString()).newSpec(new PreprocessConfig.NewSpec(64,
+                new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), storage, false))
+                .compression(compression).progressSeconds(60).overwrite(true).build();
+        PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
+        long n = r.metadata().counts().perSplit().get("train");
+        long t0 = System.nanoTime();
+        io.sparkinception.preprocessing.DatasetMetadata.Spec spec = r.metadata().spec();
+        long rows = spark.read().parquet(dir.resolve("train").toString()).javaRDD()
+                .map(row -> ShardSchema.pixels(row, spec).length).count();
+        double readSec = (System.nanoTime() - t0) / 1e9;
+        return String.format(Locale.ROOT, "%s: %8.0f bytes/image (raw float32 %d), preprocess %.1f img/s, read+decode %.0f img/s (%d rows)%n",
+                label, (double) parquetBytes(dir.resolve("train")) / n, 3 * 64 * 64 * 4, r.recordsPerSecond(), n / readSec, rows);
     }
 
     private static long parquetBytes(Path splitDir) throws java.io.IOException {
