@@ -35,13 +35,11 @@ public enum ShardCompression {
         return Arrays.stream(values()).map(ShardCompression::id).toList();
     }
 
-    /** The config value: {@code snappy}, {@code uncompressed}, {@code zstd}, {@code lz4_raw}, {@code gzip}. */
+    /**
+     * The config value, {@code snappy}, {@code uncompressed}, {@code zstd}, {@code lz4_raw} or {@code gzip}, which is
+     * also the value of Spark's Parquet {@code compression} write option.
+     */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** The value of Spark's Parquet {@code compression} write option. */
-    public String parquetName() {
-        return id();
     }
 }

@@ -247,7 +247,7 @@ public final class PreprocessPipeline {
                 .rdd().coalesce(shards, false, Option.apply(new ContiguousCoalescer()), null)
                 .toJavaRDD();
         spark.createDataFrame(rows, ShardSchema.schema()).write().mode(SaveMode.Overwrite)
-                .option("compression", cfg.compression().parquetName()).parquet(path);
+                .option("compression", cfg.compression().id()).parquet(path);
         return summaries.merged();
     }
 

@@ -147,7 +147,7 @@ class PreprocessStageBenchmark {
                     String dir = out.resolve("w" + size + "-" + codec + "-" + rep).toString();
                     long t0 = System.nanoTime();
                     spark.createDataFrame(rows, ShardSchema.schema()).write()
-                            .option("compression", compression.parquetName())
+                            .option("compression", compression.id())
                             .option("parquet.enable.dictionary#" + ShardSchema.PIXELS, dictionary).parquet(dir);
                     double us = (System.nanoTime() - t0) / 1e3 / chw.length;
                     best = rep == 0 ? best : Math.min(best, us); // repeat 0 warms up

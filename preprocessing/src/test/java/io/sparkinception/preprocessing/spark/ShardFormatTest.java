@@ -128,7 +128,7 @@ class ShardFormatTest {
         String out = dir.resolve("codec-" + compression.id()).toString();
         DatasetMetadata m = preprocess(PixelStorage.FLOAT16, compression, out);
         for (String split : List.of("train", "val")) {
-            assertEquals(java.util.Set.of(CompressionCodecName.fromConf(compression.parquetName())), codecs(out + "/" + split),
+            assertEquals(java.util.Set.of(CompressionCodecName.fromConf(compression.id())), codecs(out + "/" + split),
                     split + " is written with " + compression.id());
             assertEquals(rowsById(snappy + "/" + split), rowsById(out + "/" + split), split + ": every value of every row");
         }

@@ -115,14 +115,13 @@ public final class LearningCurvesChart {
         }
         String prefix = commonPrefix(members.stream().map(Member::name).toList());
         List<String> names = members.stream().map(m -> shortName(m.name().substring(prefix.length()))).toList();
-        boolean dashed = panels.stream().flatMap(p -> p.series().stream()).anyMatch(Series::dashed);
-        boolean validation = keyStyles(panels).contains(VALIDATION_KEY);
+        List<String> keys = keyStyles(panels);
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         Graphics2D pg = probe.createGraphics();
         FontMetrics fm = pg.getFontMetrics(FONT);
         int entryWidth = 40 + names.stream().mapToInt(fm::stringWidth).max().orElse(0);
         pg.dispose();
-        Layout layout = layout(panels.size(), members.size(), entryWidth, dashed || !prefix.isEmpty() ? 1 : 0);
+        Layout layout = layout(panels.size(), members.size(), entryWidth, !keys.isEmpty() || !prefix.isEmpty() ? 1 : 0);
         BufferedImage out = new BufferedImage(layout.width(), layout.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
         try {
@@ -133,7 +132,7 @@ public final class LearningCurvesChart {
             for (int i = 0; i < panels.size(); i++) {
                 drawPanel(g, layout.panels().get(i), panels.get(i));
             }
-            drawLegend(g, layout, names, dashed, validation, prefix);
+            drawLegend(g, layout, names, keys, prefix);
         } finally {
             g.dispose();
         }
@@ -422,8 +421,7 @@ public final class LearningCurvesChart {
         }
     }
 
-    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, boolean dashed, boolean validation,
-                                   String prefix) {
+    private static void drawLegend(Graphics2D g, Layout layout, List<String> names, List<String> keys, String prefix) {
         Rectangle box = layout.legend();
         g.setColor(new Color(0xfafafa));
         g.fillRect(box.x, box.y, box.width, box.height);
@@ -433,18 +431,13 @@ public final class LearningCurvesChart {
         FontMetrics fm = g.getFontMetrics();
         int columnWidth = layout.columnWidth();
         int top = box.y + LEGEND_PADDING;
-        if (dashed || !prefix.isEmpty()) {
+        if (!keys.isEmpty() || !prefix.isEmpty()) {
             int x = box.x + LEGEND_PADDING;
             int y = top + LEGEND_ROW / 2;
-            if (dashed) {
-                if (validation) {
-                    x = sample(g, x, y, Color.DARK_GRAY, false);
-                    g.drawString(VALIDATION_KEY, x, y + fm.getAscent() / 2 - 1);
-                    x += fm.stringWidth(VALIDATION_KEY) + 24;
-                }
-                x = sample(g, x, y, Color.DARK_GRAY, true);
-                g.drawString(TEST_KEY, x, y + fm.getAscent() / 2 - 1);
-                x += fm.stringWidth(TEST_KEY) + 36;
+            for (String key : keys) {
+                x = sample(g, x, y, Color.DARK_GRAY, key.equals(TEST_KEY));
+                g.drawString(key, x, y + fm.getAscent() / 2 - 1);
+                x += fm.stringWidth(key) + (key.equals(TEST_KEY) ? 36 : 24);
             }
             if (!prefix.isEmpty()) {
                 g.setColor(Color.DARK_GRAY);
