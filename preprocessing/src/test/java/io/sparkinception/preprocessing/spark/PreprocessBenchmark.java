@@ -4,8 +4,10 @@ import io.sparkinception.preprocessing.ImageSource;
 import io.sparkinception.preprocessing.PixelStorage;
 import io.sparkinception.preprocessing.PreprocessConfig;
 import io.sparkinception.preprocessing.ShardCompression;
+import io.sparkinception.preprocessing.annotations.Annotation;
 import io.sparkinception.preprocessing.annotations.ReadResult;
 import io.sparkinception.preprocessing.annotations.SourceSpec;
+import io.sparkinception.preprocessing.image.Box;
 import io.sparkinception.preprocessing.image.Interpolation;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.testing.LocalSpark;
@@ -13,8 +15,11 @@ import io.sparkinception.testing.SharedData;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.io.output.NullOutputStream;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -54,7 +59,7 @@ class PreprocessBenchmark {
             SourceSpec source = switch (dataset) {
                 case "gtsrb" -> new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(),
                         "", SharedData.data("gtsrb/signnames.csv").toString(), null, true);
-                case "bccd-boxes", "bccd-whole" -> bccdCopies(spark, files, dataset.equals("bccd-whole"),
+                case "bccd-boxes", "bccd-whole" -> bccdCopies(files, dataset.equals("bccd-whole"),
                         Integer.getInteger("preprocess.benchmark.copies", 8));
                 default -> throw new IllegalArgumentException("preprocess.benchmark.dataset: gtsrb, bccd-boxes or bccd-whole");
             };
@@ -105,27 +110,27 @@ class PreprocessBenchmark {
 
     /**
      * A csv source over {@code copies} copies of BCCD's JPEGs in a temporary folder: every VOC box of an image as a
-     * record, or ({@code whole}) one record per image whose box is the whole image, labelled with its first box's class.
+     * record, or ({@code whole}) one record per image whose box is the whole image (its size as the VOC file declares
+     * it), labelled with its first box's class.
      */
-    private SourceSpec bccdCopies(SparkSession spark, HadoopFiles files, boolean whole, int copies) throws Exception {
+    private SourceSpec bccdCopies(HadoopFiles files, boolean whole, int copies) throws Exception {
         SourceSpec voc = new SourceSpec(SourceSpec.Format.VOC, SharedData.data("bccd/BCCD").toString(), "", "", null, true);
-        List<io.sparkinception.preprocessing.annotations.Annotation> boxes = voc.reader().read(voc, files).annotations();
+        Map<String, List<Annotation>> byImage = voc.reader().read(voc, files).annotations().stream()
+                .collect(Collectors.groupingBy(Annotation::sourcePath, LinkedHashMap::new, Collectors.toList()));
         Path images = Files.createDirectories(out.resolve("bccd-images"));
         StringBuilder csv = new StringBuilder("path,label,xmin,ymin,xmax,ymax\n");
-        java.util.Set<String> seen = new java.util.HashSet<>();
         for (int c = 0; c < copies; c++) {
-            for (io.sparkinception.preprocessing.annotations.Annotation a : boxes) {
-                Path src = SharedData.data("bccd/BCCD/JPEGImages").resolve(Path.of(a.sourcePath()).getFileName());
-                String name = c + "-" + src.getFileName();
-                boolean first = seen.add(name);
-                if (first) {
-                    Files.copy(src, images.resolve(name));
-                }
-                if (whole && first) {
-                    csv.append(name).append(',').append(a.label()).append(",0,0,639,479\n");
-                } else if (!whole) {
-                    csv.append(name).append(',').append(a.label()).append(',').append(a.box().x1()).append(',')
-                            .append(a.box().y1()).append(',').append(a.box().x2()).append(',').append(a.box().y2()).append('\n');
+            for (Map.Entry<String, List<Annotation>> image : byImage.entrySet()) {
+                String name = c + "-" + Path.of(image.getKey()).getFileName();
+                Files.copy(SharedData.data("bccd/BCCD/JPEGImages").resolve(image.getKey()), images.resolve(name));
+                Annotation first = image.getValue().get(0);
+                List<Box> boxes = whole ? List.of(new Box(0, 0, first.declaredWidth() - 1, first.declaredHeight() - 1))
+                        : image.getValue().stream().map(Annotation::box).toList();
+                for (int i = 0; i < boxes.size(); i++) {
+                    Box box = boxes.get(i);
+                    String label = whole ? first.label() : image.getValue().get(i).label();
+                    csv.append(String.join(",", name, label, String.valueOf(box.x1()), String.valueOf(box.y1()),
+                            String.valueOf(box.x2()), String.valueOf(box.y2()))).append('\n');
                 }
             }
         }
