@@ -4,7 +4,9 @@ import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -191,15 +193,62 @@ public final class ImageDecoder {
         return bits >= 1 && bits <= 16;
     }
 
-    /** Copies the colour bands (gray: band 0 three times) row by row, scaling {@code bits}-bit samples to 0..255. */
-    private static void readRaster(Raster raster, boolean gray, int bits, float[] hwc) {
+    /**
+     * Copies the colour bands (gray: band 0 three times), scaling {@code bits}-bit samples to 0..255. 8-bit samples in
+     * one byte array (what the JDK's JPEG and PNG readers produce) are read from the array directly; anything else
+     * goes through {@link Raster#getSamples}. Both give the same values ({@code ImageDecoderTest} compares them).
+     */
+    static void readRaster(Raster raster, boolean gray, int bits, float[] hwc) {
+        if (bits == 8 && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && raster.getSampleModel() instanceof ComponentSampleModel model && buffer.getNumBanks() == 1) {
+            readBytes(raster, buffer, model, gray, hwc);
+        } else {
+            readSamples(raster, gray, bits, hwc);
+        }
+    }
+
+    /** 8-bit samples straight from the byte array, at the offsets the sample model gives. */
+    private static void readBytes(Raster raster, DataBufferByte buffer, ComponentSampleModel model, boolean gray,
+                                  float[] hwc) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        byte[] data = buffer.getData();
+        int pixelStride = model.getPixelStride();
+        int x0 = raster.getMinX() - raster.getSampleModelTranslateX();
+        int y0 = raster.getMinY() - raster.getSampleModelTranslateY();
+        for (int y = 0; y < h; y++) {
+            int row = y0 + y;
+            int o = 3 * y * w;
+            if (gray) {
+                int p = buffer.getOffset() + model.getOffset(x0, row, 0);
+                for (int x = 0; x < w; x++, p += pixelStride, o += 3) {
+                    float v = data[p] & 0xff;
+                    hwc[o] = v;
+                    hwc[o + 1] = v;
+                    hwc[o + 2] = v;
+                }
+            } else {
+                int r = buffer.getOffset() + model.getOffset(x0, row, 0);
+                int g = buffer.getOffset() + model.getOffset(x0, row, 1);
+                int b = buffer.getOffset() + model.getOffset(x0, row, 2);
+                for (int x = 0, d = 0; x < w; x++, d += pixelStride, o += 3) {
+                    hwc[o] = data[r + d] & 0xff;
+                    hwc[o + 1] = data[g + d] & 0xff;
+                    hwc[o + 2] = data[b + d] & 0xff;
+                }
+            }
+        }
+    }
+
+    /** Any sample layout, row by row through {@link Raster#getSamples}. */
+    static void readSamples(Raster raster, boolean gray, int bits, float[] hwc) {
         int w = raster.getWidth();
         int h = raster.getHeight();
         int max = (1 << bits) - 1;
         int[] samples = new int[w];
         for (int band = 0; band < (gray ? 1 : 3); band++) {
             for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, band, samples);
+                raster.getSamples(raster.getMinX(), raster.getMinY() + y, w, 1, band, samples);
                 for (int x = 0; x < w; x++) {
                     float v = bits == 8 ? samples[x] : scale(samples[x], max);
                     int i = 3 * (y * w + x);

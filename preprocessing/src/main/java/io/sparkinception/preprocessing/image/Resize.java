@@ -89,34 +89,80 @@ public final class Resize {
         // Horizontal pass into planar rows: mid[ch][y][x] holds what resize's HWC mid holds at (y, x, ch).
         int midPlane = h * outWidth;
         float[] mid = new float[c * midPlane];
-        for (int y = 0; y < h; y++) {
-            int rowIn = origin + y * srcStride;
+        if (tx.width() == 2) {
+            // Bilinear: the loop below with its two taps unrolled (the same products, added to 0 in the same order).
+            int[] i0 = new int[outWidth];
+            int[] i1 = new int[outWidth];
+            float[] w0 = new float[outWidth];
+            float[] w1 = new float[outWidth];
             for (int x = 0; x < outWidth; x++) {
-                int[] idx = tx.index[x];
-                float[] wt = tx.weight[x];
+                i0[x] = tx.index[x][0] * c;
+                i1[x] = tx.index[x][1] * c;
+                w0[x] = tx.weight[x][0];
+                w1[x] = tx.weight[x][1];
+            }
+            for (int y = 0; y < h; y++) {
+                int rowIn = origin + y * srcStride;
                 for (int ch = 0; ch < c; ch++) {
-                    double acc = 0;
-                    for (int k = 0; k < idx.length; k++) {
-                        acc += wt[k] * in[rowIn + idx[k] * c + ch];
+                    int o = ch * midPlane + y * outWidth;
+                    int r = rowIn + ch;
+                    for (int x = 0; x < outWidth; x++) {
+                        double acc = 0;
+                        acc += w0[x] * in[r + i0[x]];
+                        acc += w1[x] * in[r + i1[x]];
+                        mid[o + x] = (float) acc;
                     }
-                    mid[ch * midPlane + y * outWidth + x] = (float) acc;
+                }
+            }
+        } else {
+            for (int y = 0; y < h; y++) {
+                int rowIn = origin + y * srcStride;
+                for (int x = 0; x < outWidth; x++) {
+                    int[] idx = tx.index[x];
+                    float[] wt = tx.weight[x];
+                    for (int ch = 0; ch < c; ch++) {
+                        double acc = 0;
+                        for (int k = 0; k < idx.length; k++) {
+                            acc += wt[k] * in[rowIn + idx[k] * c + ch];
+                        }
+                        mid[ch * midPlane + y * outWidth + x] = (float) acc;
+                    }
                 }
             }
         }
-        // Vertical pass per channel plane: the additions of resize's vertical pass, tap by tap, for each value.
+        // Vertical pass per channel plane: the additions of resize's vertical pass, tap by tap, for each value, one
+        // output row at a time over contiguous source rows.
         int outPlane = outHeight * outWidth;
         float[] out = new float[c * outPlane];
+        double[] acc = new double[outWidth];
         for (int ch = 0; ch < c; ch++) {
             for (int y = 0; y < outHeight; y++) {
                 int[] idx = ty.index[y];
                 float[] wt = ty.weight[y];
                 int o = ch * outPlane + y * outWidth;
-                for (int x = 0; x < outWidth; x++) {
-                    double acc = 0;
-                    for (int k = 0; k < idx.length; k++) {
-                        acc += wt[k] * mid[ch * midPlane + idx[k] * outWidth + x];
+                if (idx.length == 2) {
+                    float wa = wt[0];
+                    float wb = wt[1];
+                    int ra = ch * midPlane + idx[0] * outWidth;
+                    int rb = ch * midPlane + idx[1] * outWidth;
+                    for (int x = 0; x < outWidth; x++) {
+                        double v = 0;
+                        v += wa * mid[ra + x];
+                        v += wb * mid[rb + x];
+                        out[o + x] = (float) v;
                     }
-                    out[o + x] = (float) acc;
+                    continue;
+                }
+                java.util.Arrays.fill(acc, 0);
+                for (int k = 0; k < idx.length; k++) {
+                    float wk = wt[k];
+                    int row = ch * midPlane + idx[k] * outWidth;
+                    for (int x = 0; x < outWidth; x++) {
+                        acc[x] += wk * mid[row + x];
+                    }
+                }
+                for (int x = 0; x < outWidth; x++) {
+                    out[o + x] = (float) acc[x];
                 }
             }
         }
@@ -140,6 +186,16 @@ public final class Resize {
 
     /** Resampling taps for one axis. */
     record Taps(int[][] index, float[][] weight) {
+        /** The number of taps of every output index, or -1 when it varies (area). */
+        int width() {
+            int n = index.length == 0 ? -1 : index[0].length;
+            for (int[] i : index) {
+                if (i.length != n) {
+                    return -1;
+                }
+            }
+            return n;
+        }
     }
 
     static Taps taps(int inSize, int outSize, Interpolation interpolation) {

@@ -1,10 +1,12 @@
 package io.sparkinception.preprocessing.image;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkinception.testing.PngHeaders;
+import io.sparkinception.testing.SharedData;
 import io.sparkinception.testing.TestImages;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
@@ -16,9 +18,12 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -239,5 +244,60 @@ class ImageDecoderTest {
                 () -> ImageDecoder.decodeRgb(Arrays.copyOf(png, png.length / 2)));
         assertTrue(truncated.getMessage().startsWith("corrupt or truncated image"), truncated.getMessage());
         assertThrows(ImageDecoder.DecodeException.class, () -> ImageDecoder.decodeRgb(new byte[0]));
+    }
+
+    /**
+     * The byte-array fast path reads what {@code Raster.getSamples} reads: every 8-bit layout the JDK's readers
+     * produce (BGR and RGB interleaved, ABGR, gray) and a sub-image, whose raster starts inside its parent's array.
+     */
+    @Test
+    void byteArrayPathEqualsTheSamplesPath() throws Exception {
+        Random rnd = new Random(3);
+        List<BufferedImage> images = new ArrayList<>();
+        for (int type : new int[] {BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY}) {
+            BufferedImage img = new BufferedImage(13, 9, type);
+            WritableRaster r = img.getRaster();
+            for (int y = 0; y < 9; y++) {
+                for (int x = 0; x < 13; x++) {
+                    for (int b = 0; b < r.getNumBands(); b++) {
+                        r.setSample(x, y, b, rnd.nextInt(256));
+                    }
+                }
+            }
+            images.add(img);
+            images.add(img.getSubimage(3, 2, 7, 5));
+        }
+        images.add(ImageIO.read(new java.io.ByteArrayInputStream(jpeg(TestImages.gradient(31, 17)))));
+        assertFastPathMatches(images);
+    }
+
+    @Test
+    void byteArrayPathEqualsTheSamplesPathOnARealJpeg() throws Exception {
+        Path bccd = SharedData.data("bccd/BCCD/JPEGImages/BloodImage_00000.jpg");
+        assertFastPathMatches(List.of(ImageDecoder.read(Files.readAllBytes(bccd))));
+    }
+
+    private static void assertFastPathMatches(List<BufferedImage> images) {
+        for (BufferedImage img : images) {
+            boolean gray = img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+            int n = img.getWidth() * img.getHeight() * 3;
+            float[] fast = new float[n];
+            float[] reference = new float[n];
+            ImageDecoder.readRaster(img.getRaster(), gray, 8, fast);
+            ImageDecoder.readSamples(img.getRaster(), gray, 8, reference);
+            assertArrayEquals(reference, fast, img.toString());
+            if (!gray) {
+                assertEquals((img.getRGB(img.getWidth() - 1, 0) >> 16) & 0xff, fast[3 * (img.getWidth() - 1)], 0f,
+                        "red of the last pixel of the first row: " + img);
+            }
+        }
+    }
+
+    private static byte[] jpeg(BufferedImage img) throws Exception {
+        BufferedImage rgb = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        rgb.getGraphics().drawImage(img, 0, 0, null);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertTrue(ImageIO.write(rgb, "jpeg", out));
+        return out.toByteArray();
     }
 }
