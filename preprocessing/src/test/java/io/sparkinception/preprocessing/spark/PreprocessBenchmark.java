@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * decoded as a distinct file). The ratio is the time decode-only takes over the job's images (each distinct image
  * once) divided by the time the whole preprocess job takes. Restrict with
  * {@code -Dpreprocess.benchmark.sizes=224} (default {@code 64,224}), {@code -Dpreprocess.benchmark.repeats=1} (default 2),
+ * {@code -Dpreprocess.benchmark.storage=uint8} (the storage of the timed jobs, default {@code float32}),
  * {@code -Dpreprocess.benchmark.storages=false} (skip the storage table) and
  * {@code -Dpreprocess.benchmark.codecs=snappy,zstd} (the Parquet codecs compared at 64 px with float16 storage;
  * default every {@link ShardCompression}; empty: skip the codec table).
@@ -72,6 +73,7 @@ class PreprocessBenchmark {
             int repeats = Integer.getInteger("preprocess.benchmark.repeats", 2);
             int[] sizes = java.util.Arrays.stream(System.getProperty("preprocess.benchmark.sizes", "64,224").split(","))
                     .mapToInt(v -> Integer.parseInt(v.trim())).toArray();
+            PixelStorage timedStorage = PixelStorage.of(System.getProperty("preprocess.benchmark.storage", "float32"));
             for (int size : sizes) {
                 for (int rep = 0; rep < repeats; rep++) {
                     // Decode only: the same files, the same cores (local[2]), the same partitioning, read as preprocess
@@ -80,7 +82,8 @@ class PreprocessBenchmark {
                     long decoded = jsc.parallelize(paths, 8).map(p -> images.decode(images.read(files, p), p).width()).count();
                     double decodeSec = (System.nanoTime() - t0) / 1e9;
                     PreprocessConfig cfg = PreprocessConfig.builder(source, out.resolve("p" + size + "-" + rep).toString())
-                            .newSpec(size, new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR))
+                            .newSpec(new PreprocessConfig.NewSpec(size,
+                                    new PreprocessConfig.CropSpec(0, false, Interpolation.BILINEAR), timedStorage, false))
                             .progressSeconds(60).overwrite(true).build();
                     PreprocessPipeline.Result r = PreprocessPipeline.run(spark, cfg, quiet);
                     report.append(String.format(Locale.ROOT,

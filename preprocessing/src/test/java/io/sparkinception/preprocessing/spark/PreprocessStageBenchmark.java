@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restrict with {@code -Dpreprocess.stages.images=500} (default 1000), {@code -Dpreprocess.stages.sizes=64}
  * (default {@code 64,224}), {@code -Dpreprocess.stages.repeats=1} (default 3) and
  * {@code -Dpreprocess.stages.codecs=snappy} (default every codec of {@link ShardCompression}; empty: no Parquet writes)
- * and {@code -Dpreprocess.stages.pixels-dictionary=false} (see {@link #parquetWrites}).
+ * and {@code -Dpreprocess.stages.pixels-dictionary=false} (see {@link #parquetWrites}); {@code
+ * -Dpreprocess.stages.dataset=bccd} times BCCD's 364 640x480 JPEGs, each whole image as one region, instead of GTSRB.
  */
 @Tag("benchmark")
 class PreprocessStageBenchmark {
@@ -58,28 +59,44 @@ class PreprocessStageBenchmark {
         List<String> codecs = codecProperty.isBlank() ? List.of() : List.of(codecProperty.split(","));
 
         HadoopFiles files = HadoopFiles.local();
-        SourceSpec source = new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "",
-                "", null, true);
+        // gtsrb: each annotation's box; bccd: each 640x480 JPEG once, its whole image as the region (ILSVRC's shape).
+        boolean bccd = "bccd".equals(System.getProperty("preprocess.stages.dataset", "gtsrb"));
+        SourceSpec source = bccd
+                ? new SourceSpec(SourceSpec.Format.VOC, SharedData.data("bccd/BCCD").toString(), "", "", null, true)
+                : new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "", "", null, true);
         List<Annotation> annotations = source.reader().read(source, files).annotations();
+        if (bccd) {
+            java.util.Map<String, Annotation> firstPerImage = new java.util.LinkedHashMap<>();
+            annotations.forEach(a -> firstPerImage.putIfAbsent(a.imagePath(), a));
+            annotations = new ArrayList<>(firstPerImage.values());
+        }
         annotations = annotations.subList(0, Math.min(limit, annotations.size()));
         int n = annotations.size();
         String[] paths = annotations.stream().map(Annotation::imagePath).toArray(String[]::new);
-        ImageSource images = ImageSource.under(files.qualifyDir(SharedData.data("gtsrb").toString()));
+        ImageSource images = ImageSource.under(files.qualifyDir(SharedData.data(bccd ? "bccd/BCCD" : "gtsrb").toString()));
         byte[][] bytes = new byte[n][];
         FloatImage[] decoded = new FloatImage[n];
         Box[] regions = new Box[n];
         for (int i = 0; i < n; i++) {
             bytes[i] = files.readBytes(paths[i]);
             decoded[i] = ImageDecoder.decodeRgb(bytes[i]);
-            regions[i] = CropGeometry.region(annotations.get(i).box(), 0, false, decoded[i].width(), decoded[i].height());
+            regions[i] = bccd ? new Box(0, 0, decoded[i].width() - 1, decoded[i].height() - 1)
+                    : CropGeometry.region(annotations.get(i).box(), 0, false, decoded[i].width(), decoded[i].height());
         }
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "%d GTSRB images, best of %d repeats, microseconds per image%n", n, repeats));
+        report.append(String.format(Locale.ROOT, "%d %s images, best of %d repeats, microseconds per image%n", n,
+                bccd ? "BCCD (whole image)" : "GTSRB", repeats));
         report.append(row("read, Hadoop FileSystem", time(n, repeats, i -> sink(files.readBytes(paths[i])))));
         report.append(row("read, JDK Files", time(n, repeats,
                 i -> sink(Files.readAllBytes(java.nio.file.Path.of(java.net.URI.create(files.qualify(paths[i]))))))));
         report.append(row("read, ImageSource (checks + read)", time(n, repeats, i -> sink(images.read(files, paths[i])))));
-        report.append(row("decode", time(n, repeats, i -> sink(ImageDecoder.decodeRgb(bytes[i])))));
+        report.append(row("decode (ImageIO's decoder only)", time(n, repeats, i -> sink(ImageDecoder.read(bytes[i])))));
+        report.append(row("decode to floats (decodeRgb)", time(n, repeats, i -> sink(ImageDecoder.decodeRgb(bytes[i])))));
+        java.awt.image.BufferedImage[] buffered = new java.awt.image.BufferedImage[n];
+        for (int i = 0; i < n; i++) {
+            buffered[i] = ImageDecoder.read(bytes[i]);
+        }
+        report.append(row("to floats, getSamples per band (before 2026-12-01)", time(n, repeats, i -> sink(samplesToFloats(buffered[i])))));
         for (int size : sizes) {
             Cropper cropper = new Cropper(0, false, Interpolation.BILINEAR, size);
             float[][] chw = new float[n][];
@@ -99,6 +116,8 @@ class PreprocessStageBenchmark {
             report.append(row(px + "HWC to CHW", time(n, repeats, i -> sink(resized[i].toChw()))));
             report.append(row(px + "crop + resize + CHW, fused (cropChw)", time(n, repeats,
                     i -> sink(cropper.cropChw(decoded[i], regions[i])))));
+            report.append(row(px + "fused, generic tap loops (before 2026-12-01)", time(n, repeats,
+                    i -> sink(genericResizeToChw(decoded[i], regions[i], size)))));
             report.append(row(px + "statistics (addChw)", time(n, repeats, i -> sink(ChannelStats.empty(3).addChw(chw[i])))));
             for (PixelStorage storage : PixelStorage.values()) {
                 report.append(row(px + "encode " + storage.id(), time(n, repeats, i -> sink(switch (storage) {
@@ -159,6 +178,84 @@ class PreprocessStageBenchmark {
             spark.stop();
         }
         return sb.toString();
+    }
+
+    /** Float RGB from an 8-bit RGB raster the way {@code ImageDecoder} read it before 2026-12-01: getSamples per band. */
+    private static float[] samplesToFloats(java.awt.image.BufferedImage image) {
+        java.awt.image.Raster raster = image.getRaster();
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        float[] hwc = new float[w * h * 3];
+        int[] samples = new int[w];
+        for (int band = 0; band < 3; band++) {
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, band, samples);
+                for (int x = 0; x < w; x++) {
+                    hwc[3 * (y * w + x) + band] = samples[x];
+                }
+            }
+        }
+        return hwc;
+    }
+
+    /** Bilinear {@code Resize.resizeToChw} as it was before 2026-12-01: per-value tap arrays, column-wise vertical pass. */
+    private static float[] genericResizeToChw(FloatImage src, Box region, int size) {
+        int w = region.width();
+        int h = region.height();
+        int c = src.channels();
+        float[] in = src.hwc();
+        int srcStride = src.width() * c;
+        int origin = region.y1() * srcStride + region.x1() * c;
+        int[][] txIndex = new int[size][];
+        float[][] txWeight = new float[size][];
+        int[][] tyIndex = new int[size][];
+        float[][] tyWeight = new float[size][];
+        bilinearTaps(w, size, txIndex, txWeight);
+        bilinearTaps(h, size, tyIndex, tyWeight);
+        int midPlane = h * size;
+        float[] mid = new float[c * midPlane];
+        for (int y = 0; y < h; y++) {
+            int rowIn = origin + y * srcStride;
+            for (int x = 0; x < size; x++) {
+                int[] idx = txIndex[x];
+                float[] wt = txWeight[x];
+                for (int ch = 0; ch < c; ch++) {
+                    double acc = 0;
+                    for (int k = 0; k < idx.length; k++) {
+                        acc += wt[k] * in[rowIn + idx[k] * c + ch];
+                    }
+                    mid[ch * midPlane + y * size + x] = (float) acc;
+                }
+            }
+        }
+        int outPlane = size * size;
+        float[] out = new float[c * outPlane];
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < size; y++) {
+                int[] idx = tyIndex[y];
+                float[] wt = tyWeight[y];
+                int o = ch * outPlane + y * size;
+                for (int x = 0; x < size; x++) {
+                    double acc = 0;
+                    for (int k = 0; k < idx.length; k++) {
+                        acc += wt[k] * mid[ch * midPlane + idx[k] * size + x];
+                    }
+                    out[o + x] = (float) acc;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void bilinearTaps(int inSize, int outSize, int[][] index, float[][] weight) {
+        double scale = (double) inSize / outSize;
+        for (int o = 0; o < outSize; o++) {
+            double centre = (o + 0.5) * scale - 0.5;
+            int i0 = (int) Math.floor(centre);
+            double f = centre - i0;
+            index[o] = new int[] {Math.max(0, Math.min(inSize - 1, i0)), Math.max(0, Math.min(inSize - 1, i0 + 1))};
+            weight[o] = new float[] {(float) (1 - f), (float) f};
+        }
     }
 
     /** A stage that may throw. */
