@@ -60,7 +60,11 @@ class PreprocessStageBenchmark {
 
         HadoopFiles files = HadoopFiles.local();
         // gtsrb: each annotation's box; bccd: each 640x480 JPEG once, its whole image as the region (ILSVRC's shape).
-        boolean bccd = "bccd".equals(System.getProperty("preprocess.stages.dataset", "gtsrb"));
+        String dataset = System.getProperty("preprocess.stages.dataset", "gtsrb");
+        if (!dataset.equals("gtsrb") && !dataset.equals("bccd")) {
+            throw new IllegalArgumentException("preprocess.stages.dataset: gtsrb or bccd, got '" + dataset + "'");
+        }
+        boolean bccd = dataset.equals("bccd");
         SourceSpec source = bccd
                 ? new SourceSpec(SourceSpec.Format.VOC, SharedData.data("bccd/BCCD").toString(), "", "", null, true)
                 : new SourceSpec(SourceSpec.Format.GTSRB, SharedData.data("gtsrb/Train.csv").toString(), "", "", null, true);
