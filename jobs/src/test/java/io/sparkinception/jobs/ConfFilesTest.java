@@ -36,13 +36,15 @@ class ConfFilesTest {
     @Test
     void ensembleConfigsLoadBothSections() throws Exception {
         List<Path> files = confs("ensemble-");
-        assertEquals(1, files.size());
+        assertEquals(2, files.size());
         for (Path f : files) {
             io.sparkinception.trainer.ensemble.EnsembleConfig e = io.sparkinception.trainer.ensemble.EnsembleConfig.load(
                     f.toString(), Map.of("data", "d", "output", "o"));
             assertEquals(7, e.members());
             TrainConfig t = TrainConfig.load(f.toString(), Map.of("data", "d", "output", "o"));
             assertEquals(0.5, t.width());
+            // ensemble refuses a time budget in both sections (each member's and all members').
+            assertTrue(e.timeBudget() == null || t.timeBudget() == null, f + " sets time-budget in both sections");
         }
     }
 

@@ -24,10 +24,11 @@ import java.util.Map;
  * @param concurrent  members trained at the same time on the cluster
  * @param timeBudget  the wall-clock budget of all members together ({@code 2h}), or null
  * @param weights     how the members are weighted in the ensemble's average ({@code ensemble.json}'s weights)
+ * @param budgetSplit how {@code timeBudget} is split among the members: equally, or in proportion to their cost
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
                              List<ModelFamily> families, int concurrent, MemberInit memberInit, String timeBudget, Weighting weights,
-                             String rendered) {
+                             BudgetSplit budgetSplit, String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
@@ -42,6 +43,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         timeBudget = timeBudget == null || timeBudget.isBlank() ? null : timeBudget.trim();
         TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
         require(weights != null, "--weights must be uniform or val-loss");
+        require(budgetSplit != null, "--budget-split must be equal or cost");
         families = List.copyOf(families);
     }
 
@@ -126,6 +128,24 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         }
     }
 
+    /**
+     * How an ensemble's {@code time-budget} is split among its members: {@code equal} (every member the same minutes of
+     * what is left) or {@code cost} (minutes in proportion to each member's multiply-adds per image, so a wider member
+     * trains about as many epochs as the others instead of fewer).
+     */
+    public enum BudgetSplit {
+        EQUAL, COST;
+
+        public static BudgetSplit of(String value) {
+            for (BudgetSplit b : values()) {
+                if (b.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("--budget-split must be equal or cost, got '" + value + "'");
+        }
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
@@ -142,7 +162,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
                     MemberInit.of(c.getString("member-init")),
                     c.hasPath("time-budget") ? c.getString("time-budget") : null,
-                    Weighting.of(c.getString("weights")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    Weighting.of(c.getString("weights")), BudgetSplit.of(c.getString("budget-split")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

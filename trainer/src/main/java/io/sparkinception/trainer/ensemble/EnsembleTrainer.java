@@ -90,7 +90,7 @@ public final class EnsembleTrainer {
         List<EnsembleMember> plan = EnsembleMember.plan(ens, base);
         log.printf(Locale.ROOT, "ensemble: %d members (%s), %d at a time -> %s%s%n", plan.size(),
                 describe(plan), ens.concurrent(), out, ens.timeBudget() == null ? "" : ", time-budget " + ens.timeBudget());
-        MemberBudgets budgets = budgets(files, ens, plan, out);
+        MemberBudgets budgets = budgets(files, ens, base, metadata, plan, out, log);
         List<Future<MemberEntry>> futures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(ens.concurrent(), r -> {
             Thread t = new Thread(r, "ensemble-member");
@@ -143,19 +143,27 @@ public final class EnsembleTrainer {
     }
 
     /** The shares of the ensemble's time budget, or null without one; an earlier run's {@code budget.json} is reused. */
-    private static MemberBudgets budgets(HadoopFiles files, EnsembleConfig ens, List<EnsembleMember> plan, String out)
-            throws IOException {
+    private static MemberBudgets budgets(HadoopFiles files, EnsembleConfig ens, TrainConfig base,
+                                         DatasetMetadata metadata, List<EnsembleMember> plan, String out,
+                                         PrintStream log) throws IOException {
         if (ens.budget() == null) {
             return null;
         }
         String path = out + "/" + MemberBudgets.FILE_NAME;
         MemberBudgets.Record recorded = files.exists(path)
                 ? Json.mapper().readValue(files.readText(path), MemberBudgets.Record.class) : null;
-        int toTrain = 0;
+        List<EnsembleMember> toTrain = new ArrayList<>();
         for (EnsembleMember m : plan) {
-            toTrain += files.exists(out + "/" + m.name() + "/" + RunRecords.SUMMARY) ? 0 : 1;
+            if (!files.exists(out + "/" + m.name() + "/" + RunRecords.SUMMARY)) {
+                toTrain.add(m);
+            }
         }
-        return new MemberBudgets(ens.budget(), ens.concurrent(), toTrain, recorded, System::nanoTime);
+        Map<String, Double> costs = MemberCosts.of(toTrain, base, metadata, ens.budgetSplit());
+        if (ens.budgetSplit() == EnsembleConfig.BudgetSplit.COST) {
+            log.println("ensemble: time-budget split by cost (multiply-adds per image, relative): "
+                    + MemberCosts.describe(costs));
+        }
+        return new MemberBudgets(ens.budget(), ens.concurrent(), costs, recorded, System::nanoTime);
     }
 
     /** The member's share of the time budget (recorded in budget.json before it starts), or null without a budget. */
@@ -216,7 +224,7 @@ public final class EnsembleTrainer {
                 throw new TrainingDivergedException(e.round(), m.name() + " failed: " + e.getMessage());
             } finally {
                 if (budgets != null) {
-                    budgets.finish();
+                    budgets.finish(m.name());
                 }
             }
             status = resume ? "resumed" : "trained";

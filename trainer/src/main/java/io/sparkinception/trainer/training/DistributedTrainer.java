@@ -85,13 +85,7 @@ public final class DistributedTrainer {
     static ZooGraph model(TrainConfig cfg, DatasetMetadata metadata, int halvings, int stepsPerEpoch,
                           double scheduleEpochs, List<ScheduleWarp.Replan> replans) {
         TrainingRecipe recipe = cfg.resolvedRecipe(halvings, stepsPerEpoch, scheduleEpochs, replans);
-        ModelSpec spec = ModelSpec.defaults(cfg.family(), metadata.classes().size())
-                .withInputSize(cfg.effectiveInputSize(metadata.spec().imageSize()))
-                .withInputChannels(metadata.spec().channels())
-                .withWidth(cfg.width(), cfg.minFilters())
-                .withAuxHeads(cfg.auxHeads())
-                .withSeed(cfg.seed())
-                .withRecipe(recipe);
+        ModelSpec spec = architecture(cfg, metadata).withSeed(cfg.seed()).withRecipe(recipe);
         if (cfg.weightDecay() != null) {
             spec = spec.withLayerDefaults(spec.layerDefaults().withWeightDecay(cfg.weightDecay()));
         }
@@ -100,6 +94,19 @@ public final class DistributedTrainer {
                     spec.layerDefaults().batchNormEpsilon()));
         }
         return InceptionZoo.configure(spec);
+    }
+
+    /**
+     * The network a run of {@code cfg} on this data trains, as far as its shape goes (family, classes, input size and
+     * channels, width, aux heads; the paper's recipe and seed): what {@code ModelReports} needs for its parameter count
+     * and multiply-adds.
+     */
+    public static ModelSpec architecture(TrainConfig cfg, DatasetMetadata metadata) {
+        return ModelSpec.defaults(cfg.family(), metadata.classes().size())
+                .withInputSize(cfg.effectiveInputSize(metadata.spec().imageSize()))
+                .withInputChannels(metadata.spec().channels())
+                .withWidth(cfg.width(), cfg.minFilters())
+                .withAuxHeads(cfg.auxHeads());
     }
 
     public static Summary run(SparkSession spark, TrainConfig cfg, PrintStream log) throws IOException {

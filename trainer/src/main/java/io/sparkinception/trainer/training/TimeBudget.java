@@ -59,10 +59,24 @@ public record TimeBudget(Duration budget, int calibrationRounds) implements java
      * @param waves the rounds of members still to run one after another (members / concurrent, the starting one included)
      */
     public TimeBudget left(Duration elapsed, int waves) {
+        return left(elapsed, waves, 1.0);
+    }
+
+    /**
+     * As {@link #left(Duration, int)}, times {@code factor}: a member's cost over the mean cost of the members still to
+     * train (an ensemble that splits its budget by cost), in whole seconds and at least one.
+     */
+    public TimeBudget left(Duration elapsed, int waves, double factor) {
         if (waves < 1) {
             throw new IllegalArgumentException("waves must be >= 1, got " + waves);
         }
-        long seconds = budget.minus(elapsed).dividedBy(waves).toSeconds();
+        if (!(factor > 0) || !Double.isFinite(factor)) {
+            throw new IllegalArgumentException("factor must be positive, got " + factor);
+        }
+        Duration left = budget.minus(elapsed);
+        // Whole milliseconds first, so 90m x 14/15 / 7 is 12m, not 11m59.999s.
+        long seconds = factor == 1.0 ? left.dividedBy(waves).toSeconds()
+                : Math.floorDiv(Math.round(left.toMillis() * factor / waves), 1000L);
         return new TimeBudget(Duration.ofSeconds(Math.max(1, seconds)), calibrationRounds);
     }
 

@@ -17,7 +17,7 @@ class EnsembleWeightsSettingTest {
     private static final TrainConfig BASE = TrainConfig.load(null, Map.of("data", "/d", "output", "/o", "width", "0.25",
             "min-filters", "8", "workers", "1", "averaging-frequency", "1"));
 
-    private static DatasetMetadata metadata(Map<String, Long> perSplit) {
+    static DatasetMetadata metadata(Map<String, Long> perSplit) {
         DatasetMetadata.Spec spec = new DatasetMetadata.Spec(32, 3, "CHW", "float32", "area", 0.1, true, false,
                 new double[] {0, 0, 0}, new double[] {1, 1, 1}, 100);
         List<ClassInfo> classes = List.of(new ClassInfo(0, "a", "a"), new ClassInfo(1, "b", "b"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkinception.common.Json;
 import io.sparkinception.trainer.training.TimeBudget;
 import io.sparkinception.trainer.training.TrainConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,11 @@ class MemberBudgetsTest {
     private final AtomicLong now = new AtomicLong();
 
     private MemberBudgets budgets(String total, int concurrent, int toTrain, MemberBudgets.Record recorded) {
-        return new MemberBudgets(TimeBudget.parse(total, 3), concurrent, toTrain, recorded, now::get);
+        Map<String, Double> equal = new LinkedHashMap<>();
+        for (int i = 1; i <= toTrain; i++) {
+            equal.put("member-" + i, 1.0);
+        }
+        return new MemberBudgets(TimeBudget.parse(total, 3), concurrent, equal, recorded, now::get);
     }
 
     @Test
@@ -26,10 +31,73 @@ class MemberBudgetsTest {
         MemberBudgets b = budgets("70m", 1, 7, null);
         assertEquals("10m", b.start("member-1"));
         now.addAndGet(12 * MINUTE);
-        b.finish();
+        b.finish("member-1");
         // 58 minutes left for 6 members.
         assertEquals("9m40s", b.start("member-2"));
         assertEquals(Map.of("member-1", "10m", "member-2", "9m40s"), b.record().shares());
+    }
+
+    @Test
+    void splitByCostAWiderMemberGetsMinutesInProportionAndTheTotalStaysOnBudget() {
+        // Six members of cost 1 and a last one of cost 1.5: 90 minutes are 7.5 cost units of 12 minutes.
+        Map<String, Double> costs = new LinkedHashMap<>();
+        for (int i = 1; i <= 6; i++) {
+            costs.put("member-" + i, 1.0);
+        }
+        costs.put("member-7", 1.5);
+        MemberBudgets b = new MemberBudgets(TimeBudget.parse("90m", 3), 1, costs, null, now::get);
+        for (int i = 1; i <= 6; i++) {
+            assertEquals("12m", b.start("member-" + i));
+            now.addAndGet(12 * MINUTE);
+            b.finish("member-" + i);
+        }
+        assertEquals("18m", b.start("member-7"));
+
+        // A member that ended early hands its minutes to the rest in proportion: 10 minutes left over 2.5 units.
+        now.set(0);
+        Map<String, Double> three = new LinkedHashMap<>(Map.of("a", 1.0));
+        three.put("b", 1.0);
+        three.put("c", 2.0);
+        MemberBudgets c = new MemberBudgets(TimeBudget.parse("40m", 3), 1, three, null, now::get);
+        assertEquals("10m", c.start("a"));
+        now.addAndGet(5 * MINUTE);
+        c.finish("a");
+        // 35 minutes for b (1) and c (2).
+        assertEquals("11m40s", c.start("b"));
+        now.addAndGet(11 * MINUTE);
+        c.finish("b");
+        assertEquals("24m", c.start("c"));
+    }
+
+    @Test
+    void concurrentMembersSplitByCostWeighTheirWaveShare() {
+        // 4 members 2 at a time, costs 1, 1, 1, 3 (mean 1.5): 2 waves of 30 minutes; the first two start with
+        // 30 x 1 / 1.5 = 20 minutes each.
+        Map<String, Double> costs = new LinkedHashMap<>();
+        costs.put("member-1", 1.0);
+        costs.put("member-2", 1.0);
+        costs.put("member-3", 1.0);
+        costs.put("member-4", 3.0);
+        MemberBudgets b = new MemberBudgets(TimeBudget.parse("60m", 3), 2, costs, null, now::get);
+        assertEquals("20m", b.start("member-1"));
+        assertEquals("20m", b.start("member-2"));
+        now.addAndGet(20 * MINUTE);
+        b.finish("member-1");
+        b.finish("member-2");
+        // 40 minutes, one wave of members 3 and 4 (mean cost 2): member-3 gets half the wave; member-4's 1.5 waves
+        // are capped at the 40 minutes left, since it runs beside member-3, not after it.
+        assertEquals("20m", b.start("member-3"));
+        assertEquals("40m", b.start("member-4"));
+    }
+
+    @Test
+    void costsMustBePositiveAndOnlyMembersLeftToTrainStart() {
+        assertThrows(IllegalArgumentException.class, () -> new MemberBudgets(TimeBudget.parse("1h", 3), 1,
+                Map.of("member-1", 0.0), null, now::get));
+        MemberBudgets b = budgets("1h", 1, 2, null);
+        b.start("member-1");
+        assertThrows(IllegalStateException.class, () -> b.start("member-1"));
+        assertThrows(IllegalStateException.class, () -> b.start("member-9"));
     }
 
     @Test
@@ -40,7 +108,7 @@ class MemberBudgetsTest {
             assertEquals("23m20s", b.start(m));
         }
         now.addAndGet(20 * MINUTE);
-        b.finish();
+        b.finish("member-1");
         // 4 not started and 2 running: 2 waves left for the 50 minutes.
         assertEquals("25m", b.start("member-4"));
     }
@@ -58,7 +126,7 @@ class MemberBudgetsTest {
         MemberBudgets again = budgets("1h", 1, 3, saved);
         assertEquals("20m", again.start("member-1"));
         now.addAndGet(10 * MINUTE);
-        again.finish();
+        again.finish("member-1");
         // 60 - 30 - 10 = 20 minutes for 2 members.
         assertEquals("10m", again.start("member-2"));
     }
@@ -69,7 +137,7 @@ class MemberBudgetsTest {
         b.start("member-1");
         assertFalse(b.exhausted());
         now.addAndGet(2 * MINUTE);
-        b.finish();
+        b.finish("member-1");
         assertTrue(b.exhausted());
         assertEquals("1s", b.start("member-2"));
     }
