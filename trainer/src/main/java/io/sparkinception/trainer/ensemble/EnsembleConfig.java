@@ -92,12 +92,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         SHARED, DISTINCT;
 
         public static MemberInit of(String value) {
-            for (MemberInit m : values()) {
-                if (m.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("--member-init must be shared or distinct, got '" + value + "'");
+            return named(MemberInit.class, "--member-init", value);
         }
     }
 
@@ -137,16 +132,24 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         EQUAL, COST;
 
         public static BudgetSplit of(String value) {
-            for (BudgetSplit b : values()) {
-                if (b.name().equalsIgnoreCase(value == null ? "" : value.trim())) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("--budget-split must be equal or cost, got '" + value + "'");
+            return named(BudgetSplit.class, "--budget-split", value);
         }
     }
 
-    private static void require(boolean ok, String message) {
+    /** The constant of {@code type} named {@code value} (any case), or an error naming {@code flag} and the choices. */
+    private static <E extends Enum<E>> E named(Class<E> type, String flag, String value) {
+        String wanted = value == null ? "" : value.trim();
+        java.util.List<String> choices = new java.util.ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(wanted)) {
+                return e;
+            }
+            choices.add(e.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new IllegalArgumentException(flag + " must be " + String.join(" or ", choices) + ", got '" + value + "'");
+    }
+
+        private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
