@@ -149,7 +149,7 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
         throw new IllegalArgumentException(flag + " must be " + String.join(" or ", choices) + ", got '" + value + "'");
     }
 
-        private static void require(boolean ok, String message) {
+    private static void require(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);
         }

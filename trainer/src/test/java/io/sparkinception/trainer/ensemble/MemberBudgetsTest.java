@@ -19,11 +19,18 @@ class MemberBudgetsTest {
     private final AtomicLong now = new AtomicLong();
 
     private MemberBudgets budgets(String total, int concurrent, int toTrain, MemberBudgets.Record recorded) {
-        Map<String, Double> equal = new LinkedHashMap<>();
-        for (int i = 1; i <= toTrain; i++) {
-            equal.put("member-" + i, 1.0);
+        double[] equal = new double[toTrain];
+        java.util.Arrays.fill(equal, 1.0);
+        return new MemberBudgets(TimeBudget.parse(total, 3), concurrent, costs(equal), recorded, now::get);
+    }
+
+    /** {@code member-1 -> cost[0]}, {@code member-2 -> cost[1]}, ... in order. */
+    private static Map<String, Double> costs(double... cost) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i = 0; i < cost.length; i++) {
+            out.put("member-" + (i + 1), cost[i]);
         }
-        return new MemberBudgets(TimeBudget.parse(total, 3), concurrent, equal, recorded, now::get);
+        return out;
     }
 
     @Test
@@ -40,12 +47,7 @@ class MemberBudgetsTest {
     @Test
     void splitByCostAWiderMemberGetsMinutesInProportionAndTheTotalStaysOnBudget() {
         // Six members of cost 1 and a last one of cost 1.5: 90 minutes are 7.5 cost units of 12 minutes.
-        Map<String, Double> costs = new LinkedHashMap<>();
-        for (int i = 1; i <= 6; i++) {
-            costs.put("member-" + i, 1.0);
-        }
-        costs.put("member-7", 1.5);
-        MemberBudgets b = new MemberBudgets(TimeBudget.parse("90m", 3), 1, costs, null, now::get);
+        MemberBudgets b = new MemberBudgets(TimeBudget.parse("90m", 3), 1, costs(1, 1, 1, 1, 1, 1, 1.5), null, now::get);
         for (int i = 1; i <= 6; i++) {
             assertEquals("12m", b.start("member-" + i));
             now.addAndGet(12 * MINUTE);
@@ -55,30 +57,22 @@ class MemberBudgetsTest {
 
         // A member that ended early hands its minutes to the rest in proportion: 10 minutes left over 2.5 units.
         now.set(0);
-        Map<String, Double> three = new LinkedHashMap<>(Map.of("a", 1.0));
-        three.put("b", 1.0);
-        three.put("c", 2.0);
-        MemberBudgets c = new MemberBudgets(TimeBudget.parse("40m", 3), 1, three, null, now::get);
-        assertEquals("10m", c.start("a"));
+        MemberBudgets c = new MemberBudgets(TimeBudget.parse("40m", 3), 1, costs(1, 1, 2), null, now::get);
+        assertEquals("10m", c.start("member-1"));
         now.addAndGet(5 * MINUTE);
-        c.finish("a");
-        // 35 minutes for b (1) and c (2).
-        assertEquals("11m40s", c.start("b"));
+        c.finish("member-1");
+        // 35 minutes for member-2 (1) and member-3 (2).
+        assertEquals("11m40s", c.start("member-2"));
         now.addAndGet(11 * MINUTE);
-        c.finish("b");
-        assertEquals("24m", c.start("c"));
+        c.finish("member-2");
+        assertEquals("24m", c.start("member-3"));
     }
 
     @Test
     void concurrentMembersSplitByCostWeighTheirWaveShare() {
         // 4 members 2 at a time, costs 1, 1, 1, 3 (mean 1.5): 2 waves of 30 minutes; the first two start with
         // 30 x 1 / 1.5 = 20 minutes each.
-        Map<String, Double> costs = new LinkedHashMap<>();
-        costs.put("member-1", 1.0);
-        costs.put("member-2", 1.0);
-        costs.put("member-3", 1.0);
-        costs.put("member-4", 3.0);
-        MemberBudgets b = new MemberBudgets(TimeBudget.parse("60m", 3), 2, costs, null, now::get);
+        MemberBudgets b = new MemberBudgets(TimeBudget.parse("60m", 3), 2, costs(1, 1, 1, 3), null, now::get);
         assertEquals("20m", b.start("member-1"));
         assertEquals("20m", b.start("member-2"));
         now.addAndGet(20 * MINUTE);
@@ -93,7 +87,7 @@ class MemberBudgetsTest {
     @Test
     void costsMustBePositiveAndOnlyMembersLeftToTrainStart() {
         assertThrows(IllegalArgumentException.class, () -> new MemberBudgets(TimeBudget.parse("1h", 3), 1,
-                Map.of("member-1", 0.0), null, now::get));
+                costs(0), null, now::get));
         MemberBudgets b = budgets("1h", 1, 2, null);
         b.start("member-1");
         assertThrows(IllegalStateException.class, () -> b.start("member-1"));
