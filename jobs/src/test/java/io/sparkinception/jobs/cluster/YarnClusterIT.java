@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * directories; after it, the application finished SUCCEEDED and the NodeManagers' log dirs hold its containers.
  * Then the same training again, in which one executor JVM is killed with SIGKILL while it trains a partition of
  * round 3: YARN reports the container's exit 137, the driver loses the executor and its task, a replacement
- * executor runs in a new container, and the run ends with the same parameters, bit for bit ({@code params_sha256}
+ * executor runs in a new container (the other executor is paused until it does, so that the end of the run cannot
+ * outrun YARN's allocation), and the run ends with the same parameters, bit for bit ({@code params_sha256}
  * of summary.json and the mean loss of every round), as the fault-free run on YARN.
  *
  * <p>Not compared with {@code local[2]}: the same command there ends with other bits (the first round's mean loss
@@ -54,6 +55,8 @@ class YarnClusterIT {
     /** Every N-th image of GTSRB's Train.csv (491 of 3,921, every class): enough for a few rounds, quick to prepare. */
     private static final int SUBSET_EVERY = 8;
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long the surviving executors stay paused at most while YARN brings up a replacement executor. */
+    private static final Duration REPLACEMENT_TIMEOUT = Duration.ofSeconds(90);
     private static final int ROUNDS = 4;
     /** The round whose completion the faulty run waits for; an executor is killed while it trains the next one. */
     private static final int KILL_AFTER_ROUND = 2;
@@ -94,8 +97,11 @@ class YarnClusterIT {
                            Map<Long, Path> executorDirs, Optional<Killed> killed) {
     }
 
-    /** An executor JVM the test killed, and the set of executor JVMs that ran before the kill. */
-    private record Killed(long pid, Set<Long> runningBefore) {
+    /**
+     * An executor JVM the test killed, the set of executor JVMs that ran before the kill, and the replacement JVM(s)
+     * seen after it (pid to working directory).
+     */
+    private record Killed(long pid, Set<Long> runningBefore, Map<Long, Path> replacements) {
     }
 
     /** Something done to a running application once its executors run; returns the executor it killed, if any. */
@@ -109,6 +115,11 @@ class YarnClusterIT {
      * After the driver's stdout shows round {@link #KILL_AFTER_ROUND}, the next round's tasks start: SIGKILL the
      * executor JVM that is computing (its CPU time grows by at least half the polling interval), that is, training a
      * partition of the next round.
+     *
+     * <p>The surviving executors are then paused (SIGSTOP) until YARN's replacement executor JVM runs, and resumed
+     * (SIGCONT). Without the pause the survivor reruns the lost task and finishes the last rounds in a few seconds,
+     * before the ApplicationMaster's next allocation heartbeat brings the new container up: CI once saw such a run end
+     * with no replacement at all. A pause of seconds is far below the driver's executor heartbeat timeout (120 s).
      */
     private static Optional<Killed> killABusyExecutor(SparkSubmitProcess job, String appId) {
         job.awaitStdoutLine(Pattern.compile("^train: round " + KILL_AFTER_ROUND + "/" + ROUNDS + " "), JOB_TIMEOUT);
@@ -122,15 +133,59 @@ class YarnClusterIT {
                 Duration used = p.info().totalCpuDuration().orElse(Duration.ZERO).minus(cpu.get(p));
                 if (p.isAlive() && used.compareTo(POLL.dividedBy(2)) >= 0) {
                     Set<Long> before = executors.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
-                    p.destroyForcibly();
-                    System.out.printf("YarnClusterIT: killed executor pid %d of %s (%d ms CPU in %d ms)%n", p.pid(),
-                            appId, used.toMillis(), POLL.toMillis());
-                    return Optional.of(new Killed(p.pid(), before));
+                    List<ProcessHandle> survivors = executors.stream().filter(e -> e.pid() != p.pid()).toList();
+                    signal("STOP", survivors);
+                    try {
+                        p.destroyForcibly();
+                        System.out.printf("YarnClusterIT: killed executor pid %d of %s (%d ms CPU in %d ms);"
+                                + " paused %s until a replacement runs%n", p.pid(), appId, used.toMillis(),
+                                POLL.toMillis(), survivors.stream().map(ProcessHandle::pid).toList());
+                        return Optional.of(new Killed(p.pid(), before, awaitReplacement(job, appId, before)));
+                    } finally {
+                        signal("CONT", survivors);
+                    }
                 }
             }
         }
         throw new AssertionError("no executor of " + appId + " was busy after round " + KILL_AFTER_ROUND
                 + " (driver alive: " + job.isAlive() + ")");
+    }
+
+    /** The executor JVMs of {@code appId} not in {@code before}, with their working directories, once one runs. */
+    private static Map<Long, Path> awaitReplacement(SparkSubmitProcess job, String appId, Set<Long> before) {
+        Instant deadline = Instant.now().plus(REPLACEMENT_TIMEOUT);
+        while (Instant.now().isBefore(deadline) && job.isAlive()) {
+            Map<Long, Path> replacements = new LinkedHashMap<>();
+            for (ProcessHandle p : YarnCluster.executorProcesses(appId)) {
+                if (!before.contains(p.pid())) {
+                    YarnCluster.workingDirectory(p).ifPresent(dir -> replacements.put(p.pid(), dir));
+                }
+            }
+            if (!replacements.isEmpty()) {
+                return replacements;
+            }
+            job.waitFor(POLL);
+        }
+        throw new AssertionError("no replacement executor JVM of " + appId + " ran within " + REPLACEMENT_TIMEOUT
+                + " of the kill (driver alive: " + job.isAlive() + ")");
+    }
+
+    /** {@code kill -SIG pid...}: pauses (STOP) or resumes (CONT) processes; Java has no API for either. */
+    private static void signal(String signal, List<ProcessHandle> processes) {
+        if (processes.isEmpty()) {
+            return;
+        }
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        processes.forEach(p -> command.add(Long.toString(p.pid())));
+        try {
+            int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+            assertEquals(0, exit, String.join(" ", command) + " failed");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while sending SIG" + signal, e);
+        }
     }
 
     /**
@@ -188,6 +243,7 @@ class YarnClusterIT {
                     if (!injected && executors.size() >= EXECUTORS) {
                         injected = true;
                         killed = fault.inject(job, appId);
+                        killed.ifPresent(k -> k.replacements().forEach(executors::putIfAbsent));
                     }
                 }
             }
