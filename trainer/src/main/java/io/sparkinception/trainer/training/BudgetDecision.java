@@ -6,9 +6,10 @@ import java.util.Locale;
 
 /**
  * The length a {@code time-budget} chose for a run: fixed after its calibration rounds, then possibly re-planned at the
- * ends of epochs 1, 2, 4, 8, ... while at most half of it was done; recorded in every later checkpoint and in
- * {@code summary.json}, so a resumed run continues the same schedule and reuses every recorded plan. The fields but
- * {@code plans} are those of the latest plan (what {@code summary.json} had before re-planning existed).
+ * ends of epochs 1, 2, 4, 8, ... while at most half of it was done, and only shortened at later epoch ends; recorded
+ * in every later checkpoint and in {@code summary.json}, so a resumed run continues the same schedule and reuses
+ * every recorded plan. The fields but {@code plans} are those of the latest plan (what {@code summary.json} had before
+ * re-planning existed).
  *
  * @param budget               the budget as given ({@code 30m}; an ensemble member's share)
  * @param rounds               the rounds of the whole schedule ({@code max-rounds} may still stop the run earlier)

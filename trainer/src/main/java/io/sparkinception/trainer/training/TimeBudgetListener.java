@@ -19,9 +19,18 @@ import java.util.Locale;
  * on to the next point; the seconds spent scoring in it are left out), takes the cost of the latest validation pass,
  * and asks {@link TimeBudget#totalRounds} again (the validation due at this epoch's end counted as spent); a total that moves by more than {@link #REPLAN_TOLERANCE} re-plans
  * the run ({@link RunLength#replan}), and the rest of the schedule is stretched over the new length without a jump
- * (see {@link io.sparkinception.trainer.models.ScheduleWarp}). A resumed run keeps its recorded plans and re-plans by
- * the same rule at the points still ahead of it. Comes after the divergence listener and before the listeners that
- * read the plan (progress, validation, checkpoints).
+ * (see {@link io.sparkinception.trainer.models.ScheduleWarp}).
+ *
+ * <p>Once more than half is done the run is only ever shortened: at the end of every later epoch (while more than
+ * {@code calibrationRounds} rounds are left) the listener measures all the rounds since the last plan or the last
+ * doubling point (not a short, noisy window) and, if the budget affords fewer rounds than planned by more than
+ * {@link #REPLAN_TOLERANCE}, compresses what is left of the schedule over the shorter run. Rounds that slow down late
+ * in a run (run 7 of BENCHMARKS.md: 1.42 s at the last doubling point, 1.3-1.75 s after it) would otherwise overrun
+ * the budget; rounds that speed up late do not lengthen it, so the tail of the schedule is not stretched at a low
+ * rate. A resumed run keeps its recorded plans and re-plans by the same rules at the points still ahead of it.
+ *
+ * <p>Comes after the divergence listener and before the listeners that read the plan (progress, validation,
+ * checkpoints).
  */
 final class TimeBudgetListener implements TrainingLoop.Listener {
 
@@ -80,7 +89,9 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         } else if (!length.fixed()) {
             calibrate(round);
         } else if (isReplanPoint(round)) {
-            replan(round);
+            replan(round, false);
+        } else if (isGuardPoint(round)) {
+            replan(round, true);
         }
     }
 
@@ -113,7 +124,22 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
                 && 2 * round.number() <= length.decision().rounds();
     }
 
-    private void replan(TrainingLoop.Round round) {
+    /**
+     * The end of any epoch once more than half of the planned rounds are done, with more than the calibration rounds
+     * still ahead: a point where the run may be shortened.
+     */
+    private boolean isGuardPoint(TrainingLoop.Round round) {
+        long planned = length.decision().rounds();
+        return round.plan().endsEpoch(round.index()) && !round.isLast() && 2 * round.number() > planned
+                && planned - round.number() > budget.calibrationRounds();
+    }
+
+    /**
+     * Measures the rounds since the window opened and re-plans when the affordable total moves by more than the
+     * tolerance: either way at a doubling point (which also opens the next window), or only shorter at a guard point
+     * (whose window keeps growing until it shortens the run).
+     */
+    private void replan(TrainingLoop.Round round, boolean shortenOnly) {
         long measured = round.index() - windowIndex;
         if (measured < budget.calibrationRounds()) {
             return;
@@ -123,7 +149,9 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         // The latest pass of this process; a resumed process that has not scored yet takes the recorded cost.
         double perValidation = validateEvery <= 0 ? 0 : validation.lastPassSeconds() > 0 ? validation.lastPassSeconds()
                 : length.decision().secondsPerValidation();
-        openWindow(round);
+        if (!shortenOnly) {
+            openWindow(round);
+        }
         if (!(perRound > 0)) {
             return;
         }
@@ -133,11 +161,15 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         BudgetDecision.Plan p = plan(round, affordable(round, elapsed, perRound, perValidation), perRound,
                 perValidation);
         long now = length.decision().rounds();
-        if (Math.abs(p.rounds() - now) <= REPLAN_TOLERANCE * now) {
+        double change = shortenOnly ? now - p.rounds() : Math.abs(p.rounds() - now);
+        if (change <= REPLAN_TOLERANCE * now) {
             return;
         }
         length.replan(p);
         log.println("train: " + length.decision().describeReplan());
+        if (shortenOnly) {
+            openWindow(round);
+        }
     }
 
     private void openWindow(TrainingLoop.Round round) {

@@ -269,11 +269,32 @@ class TimeBudgetListenerTest {
     }
 
     @Test
-    void noRePlanOnceHalfTheRunIsDone() throws Exception {
-        // From round 71 on the rounds take 1 s, but the next point (round 80, epoch 16) is past half of 138 rounds.
+    void fasterRoundsOnceHalfTheRunIsDoneDoNotLengthenIt() throws Exception {
+        // From round 71 on the rounds take 1 s, but the next doubling point (round 80, epoch 16) is past half of 138
+        // rounds: from there on the run may only be shortened.
         Run r = run("10m", epochs200(), 0, 0, firstThen(0, i -> i < 70 ? 2_000 : 1_000));
         assertEquals(138, r.rounds());
         assertEquals(1, r.length().decision().plans().size());
+    }
+
+    @Test
+    void slowerRoundsOnceHalfTheRunIsDoneShortenItToEndWithinTheBudget() throws Exception {
+        // The 138 rounds planned at 2 s would end at 599 s: 5 setup + 30 + 137 x 2 + 29 validations (the calibration's,
+        // 27 epoch ends, the last round's). From round 81 on the rounds take 3 s, past every doubling point (round 80
+        // is past half of 138): the 58 rounds left would end at 657 s, 57 s over the budget.
+        Run r = run("10m", epochs200(), 0, 0, firstThen(0, i -> i < 80 ? 2_000 : 3_000));
+        // Round 85 (epoch 17) measures rounds 41-85 since the doubling point at round 40: 2.11 s, more than 2 % fewer
+        // rounds affordable; the shortened plan opens a new window, and round 90 measures rounds 86-90 at 3 s.
+        // Rounds 70, 75 and 80 were within 2 %.
+        List<BudgetDecision.Plan> plans = r.length().decision().plans();
+        assertEquals(List.of(138L, 134L, 125L), plans.stream().map(BudgetDecision.Plan::rounds).toList(), plans.toString());
+        assertEquals(List.of(4L, 85L, 90L), plans.stream().map(BudgetDecision.Plan::afterRound).toList());
+        assertEquals(3.0, plans.get(2).secondsPerRound());
+        assertEquals(125, r.rounds());
+        assertTrue(text().contains("re-planned after round 90: 125 rounds (25.0 epochs) at 3.00 s/round (was 134)"),
+                text());
+        // 5 + 30 + 79 x 2 + 45 x 3 + 26 validations (the calibration's, 24 epoch ends, the last round's) = 588 s.
+        assertEquals(588, now.get() / SECOND + 5, "the shortened run ends within the budget");
     }
 
     @Test
