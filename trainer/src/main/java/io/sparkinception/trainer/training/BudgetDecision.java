@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * The length a {@code time-budget} chose for a run: fixed after its calibration rounds, then possibly re-planned at the
- * ends of epochs 1, 2, 4, 8, ... while at most half of it was done, and only shortened at later epoch ends; recorded
+ * ends of epochs 1, 2, 4, 8, ... while at most half of it was done and at every later epoch end; recorded
  * in every later checkpoint and in {@code summary.json}, so a resumed run continues the same schedule and reuses
  * every recorded plan. The fields but {@code plans} are those of the latest plan (what {@code summary.json} had before
  * re-planning existed).

@@ -21,13 +21,13 @@ import java.util.Locale;
  * the run ({@link RunLength#replan}), and the rest of the schedule is stretched over the new length without a jump
  * (see {@link io.sparkinception.trainer.models.ScheduleWarp}).
  *
- * <p>Once more than half is done the run is only ever shortened: at the end of every later epoch (while more than
- * {@code calibrationRounds} rounds are left) the listener measures all the rounds since the last plan or the last
- * doubling point (not a short, noisy window) and, if the budget affords fewer rounds than planned by more than
- * {@link #REPLAN_TOLERANCE}, compresses what is left of the schedule over the shorter run. Rounds that slow down late
- * in a run (run 7 of BENCHMARKS.md: 1.42 s at the last doubling point, 1.3-1.75 s after it) would otherwise overrun
- * the budget; rounds that speed up late do not lengthen it, so the tail of the schedule is not stretched at a low
- * rate. A resumed run keeps its recorded plans and re-plans by the same rules at the points still ahead of it.
+ * <p>Once more than half is done, the run is re-planned at the end of every later epoch (while more than
+ * {@code calibrationRounds} rounds are left) from all the rounds since the last plan or the last doubling point (not a
+ * short, noisy window that would churn the plan), by the same tolerance. Rounds that slow down late in a run (run 7 of
+ * BENCHMARKS.md: 1.42 s at the last doubling point, 1.3-1.75 s after it; ended 62 s over) would otherwise overrun
+ * the budget, and rounds that speed up late (run 9: 1.53 s planned, about 1.4 s after it; ended 74 s early) would
+ * leave part of it unused. A resumed run keeps its recorded plans and re-plans by the same rules at the points still
+ * ahead of it.
  *
  * <p>Comes after the divergence listener and before the listeners that read the plan (progress, validation,
  * checkpoints).
@@ -90,7 +90,7 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
             calibrate(round);
         } else if (isReplanPoint(round)) {
             replan(round, false);
-        } else if (isGuardPoint(round)) {
+        } else if (isLatePoint(round)) {
             replan(round, true);
         }
     }
@@ -126,9 +126,9 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
 
     /**
      * The end of any epoch once more than half of the planned rounds are done, with more than the calibration rounds
-     * still ahead: a point where the run may be shortened.
+     * still ahead.
      */
-    private boolean isGuardPoint(TrainingLoop.Round round) {
+    private boolean isLatePoint(TrainingLoop.Round round) {
         long planned = length.decision().rounds();
         return round.plan().endsEpoch(round.index()) && !round.isLast() && 2 * round.number() > planned
                 && planned - round.number() > budget.calibrationRounds();
@@ -136,10 +136,10 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
 
     /**
      * Measures the rounds since the window opened and re-plans when the affordable total moves by more than the
-     * tolerance: either way at a doubling point (which also opens the next window), or only shorter at a guard point
-     * (whose window keeps growing until it shortens the run).
+     * tolerance. A doubling point always opens the next window; a late point only when it re-plans, so its window
+     * grows until the measured rate moves the plan.
      */
-    private void replan(TrainingLoop.Round round, boolean shortenOnly) {
+    private void replan(TrainingLoop.Round round, boolean late) {
         long measured = round.index() - windowIndex;
         if (measured < budget.calibrationRounds()) {
             return;
@@ -149,7 +149,7 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         // The latest pass of this process; a resumed process that has not scored yet takes the recorded cost.
         double perValidation = validateEvery <= 0 ? 0 : validation.lastPassSeconds() > 0 ? validation.lastPassSeconds()
                 : length.decision().secondsPerValidation();
-        if (!shortenOnly) {
+        if (!late) {
             openWindow(round);
         }
         if (!(perRound > 0)) {
@@ -161,13 +161,12 @@ final class TimeBudgetListener implements TrainingLoop.Listener {
         BudgetDecision.Plan p = plan(round, affordable(round, elapsed, perRound, perValidation), perRound,
                 perValidation);
         long now = length.decision().rounds();
-        double change = shortenOnly ? now - p.rounds() : Math.abs(p.rounds() - now);
-        if (change <= REPLAN_TOLERANCE * now) {
+        if (Math.abs(p.rounds() - now) <= REPLAN_TOLERANCE * now) {
             return;
         }
         length.replan(p);
         log.println("train: " + length.decision().describeReplan());
-        if (shortenOnly) {
+        if (late) {
             openWindow(round);
         }
     }

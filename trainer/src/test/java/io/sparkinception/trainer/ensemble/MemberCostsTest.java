@@ -24,10 +24,10 @@ class MemberCostsTest {
     }
 
     @Test
-    void equalIsTheDefaultAndAnUnknownSplitIsRefused() {
-        assertEquals(EnsembleConfig.BudgetSplit.EQUAL,
+    void costIsTheDefaultAndAnUnknownSplitIsRefused() {
+        assertEquals(EnsembleConfig.BudgetSplit.COST,
                 EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o")).budgetSplit());
-        assertEquals(EnsembleConfig.BudgetSplit.COST, ensemble("COST").budgetSplit());
+        assertEquals(EnsembleConfig.BudgetSplit.EQUAL, ensemble("EQUAL").budgetSplit());
         assertEquals("--budget-split must be equal or cost, got 'flops'",
                 assertThrows(IllegalArgumentException.class, () -> ensemble("flops")).getMessage());
     }

@@ -269,12 +269,19 @@ class TimeBudgetListenerTest {
     }
 
     @Test
-    void fasterRoundsOnceHalfTheRunIsDoneDoNotLengthenIt() throws Exception {
-        // From round 71 on the rounds take 1 s, but the next doubling point (round 80, epoch 16) is past half of 138
-        // rounds: from there on the run may only be shortened.
+    void fasterRoundsOnceHalfTheRunIsDoneLengthenItToUseTheBudget() throws Exception {
+        // From round 71 on the rounds take 1 s, past every doubling point (round 80 is past half of 138): the 138
+        // rounds would end at 531 s, 69 s early.
         Run r = run("10m", epochs200(), 0, 0, firstThen(0, i -> i < 70 ? 2_000 : 1_000));
-        assertEquals(138, r.rounds());
-        assertEquals(1, r.length().decision().plans().size());
+        // Round 75 measures rounds 41-75 since the doubling point at round 40 (1.86 s: within 2 %); round 80 rounds
+        // 41-80 (1.75 s: 143 rounds); the new plan opens a new window, and round 85 measures rounds 81-85 at 1 s.
+        List<BudgetDecision.Plan> plans = r.length().decision().plans();
+        assertEquals(List.of(138L, 143L, 159L), plans.stream().map(BudgetDecision.Plan::rounds).toList(), plans.toString());
+        assertEquals(List.of(4L, 80L, 85L), plans.stream().map(BudgetDecision.Plan::afterRound).toList());
+        assertEquals(List.of(2.0, 1.75, 1.0), plans.stream().map(BudgetDecision.Plan::secondsPerRound).toList());
+        assertEquals(159, r.rounds());
+        // 5 + 30 + 69 x 2 + 89 x 1 + 33 validations (the calibration's, 31 epoch ends, the last round's) = 592 s.
+        assertEquals(592, now.get() / SECOND + 5, "the lengthened run uses the budget");
     }
 
     @Test
