@@ -268,6 +268,12 @@ class TimeBudgetListenerTest {
         assertFalse(text().contains("re-planned"), text());
     }
 
+    /** The plans' totals and the rounds after which they were made, in order. */
+    private static void assertPlans(List<BudgetDecision.Plan> plans, List<Long> rounds, List<Long> afterRounds) {
+        assertEquals(rounds, plans.stream().map(BudgetDecision.Plan::rounds).toList(), plans.toString());
+        assertEquals(afterRounds, plans.stream().map(BudgetDecision.Plan::afterRound).toList(), plans.toString());
+    }
+
     @Test
     void fasterRoundsOnceHalfTheRunIsDoneLengthenItToUseTheBudget() throws Exception {
         // From round 71 on the rounds take 1 s, past every doubling point (round 80 is past half of 138): the 138
@@ -276,8 +282,7 @@ class TimeBudgetListenerTest {
         // Round 75 measures rounds 41-75 since the doubling point at round 40 (1.86 s: within 2 %); round 80 rounds
         // 41-80 (1.75 s: 143 rounds); the new plan opens a new window, and round 85 measures rounds 81-85 at 1 s.
         List<BudgetDecision.Plan> plans = r.length().decision().plans();
-        assertEquals(List.of(138L, 143L, 159L), plans.stream().map(BudgetDecision.Plan::rounds).toList(), plans.toString());
-        assertEquals(List.of(4L, 80L, 85L), plans.stream().map(BudgetDecision.Plan::afterRound).toList());
+        assertPlans(plans, List.of(138L, 143L, 159L), List.of(4L, 80L, 85L));
         assertEquals(List.of(2.0, 1.75, 1.0), plans.stream().map(BudgetDecision.Plan::secondsPerRound).toList());
         assertEquals(159, r.rounds());
         // 5 + 30 + 69 x 2 + 89 x 1 + 33 validations (the calibration's, 31 epoch ends, the last round's) = 592 s.
@@ -294,8 +299,7 @@ class TimeBudgetListenerTest {
         // rounds affordable; the shortened plan opens a new window, and round 90 measures rounds 86-90 at 3 s.
         // Rounds 70, 75 and 80 were within 2 %.
         List<BudgetDecision.Plan> plans = r.length().decision().plans();
-        assertEquals(List.of(138L, 134L, 125L), plans.stream().map(BudgetDecision.Plan::rounds).toList(), plans.toString());
-        assertEquals(List.of(4L, 85L, 90L), plans.stream().map(BudgetDecision.Plan::afterRound).toList());
+        assertPlans(plans, List.of(138L, 134L, 125L), List.of(4L, 85L, 90L));
         assertEquals(3.0, plans.get(2).secondsPerRound());
         assertEquals(125, r.rounds());
         assertTrue(text().contains("re-planned after round 90: 125 rounds (25.0 epochs) at 3.00 s/round (was 134)"),
