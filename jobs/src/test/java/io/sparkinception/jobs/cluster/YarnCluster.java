@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -124,6 +126,15 @@ public final class YarnCluster implements AutoCloseable {
                 .filter(p -> p.info().commandLine().map(c -> c.contains(EXECUTOR_CLASS) && c.contains(appId))
                         .orElse(false))
                 .toList();
+    }
+
+    /** The live executor JVMs of {@code appId} whose working directory could be read, pid to that directory. */
+    public static Map<Long, Path> executorDirectories(String appId) {
+        Map<Long, Path> dirs = new LinkedHashMap<>();
+        for (ProcessHandle p : executorProcesses(appId)) {
+            workingDirectory(p).ifPresent(dir -> dirs.put(p.pid(), dir));
+        }
+        return dirs;
     }
 
     /** The working directory of a live process (Linux {@code /proc/PID/cwd}): a container's is below the NodeManager. */

@@ -155,12 +155,8 @@ class YarnClusterIT {
     private static Map<Long, Path> awaitReplacement(SparkSubmitProcess job, String appId, Set<Long> before) {
         Instant deadline = Instant.now().plus(REPLACEMENT_TIMEOUT);
         while (Instant.now().isBefore(deadline) && job.isAlive()) {
-            Map<Long, Path> replacements = new LinkedHashMap<>();
-            for (ProcessHandle p : YarnCluster.executorProcesses(appId)) {
-                if (!before.contains(p.pid())) {
-                    YarnCluster.workingDirectory(p).ifPresent(dir -> replacements.put(p.pid(), dir));
-                }
-            }
+            Map<Long, Path> replacements = new LinkedHashMap<>(YarnCluster.executorDirectories(appId));
+            replacements.keySet().removeAll(before);
             if (!replacements.isEmpty()) {
                 return replacements;
             }
@@ -237,9 +233,7 @@ class YarnClusterIT {
                 if (appId == null) {
                     appId = yarn.applications().stream().filter(a -> !before.contains(a)).findFirst().orElse(null);
                 } else {
-                    for (ProcessHandle p : YarnCluster.executorProcesses(appId)) {
-                        YarnCluster.workingDirectory(p).ifPresent(dir -> executors.putIfAbsent(p.pid(), dir));
-                    }
+                    YarnCluster.executorDirectories(appId).forEach(executors::putIfAbsent);
                     if (!injected && executors.size() >= EXECUTORS) {
                         injected = true;
                         killed = fault.inject(job, appId);
