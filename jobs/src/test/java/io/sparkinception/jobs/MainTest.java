@@ -111,7 +111,7 @@ class MainTest {
         JsonNode k = Json.mapper().readTree(out.toString(StandardCharsets.UTF_8)).get(0).get("kernels");
         assertEquals("onednn", k.get("effective").asText(), k.toString());
         assertEquals(59, k.get("layers").get("ConvolutionLayer").get("oneDNN").asInt(), k.toString());
-        assertEquals(59, k.get("layers").get("BatchNormalization").get("oneDNN").asInt(), k.toString());
+        assertEquals(59, k.get("layers").get("BatchNormReluLayer").get("oneDNN").asInt(), k.toString());
         assertTrue(k.get("layers").get("OutputLayer").has("built-in"), k.toString());
     }
 }

@@ -67,7 +67,7 @@ public record KernelReport(String requested, String effective, Map<String, Map<S
         return layers.getOrDefault(layerType, Map.of()).getOrDefault(kernel, 0);
     }
 
-    /** One line: {@code BatchNormalization: oneDNN x59; ConvolutionLayer: oneDNN x59; DenseLayer: built-in x3}. */
+    /** One line: {@code BatchNormReluLayer: oneDNN x59; ConvolutionLayer: oneDNN x59; DenseLayer: built-in x3}. */
     public String summary() {
         return layers.entrySet().stream()
                 .map(e -> e.getKey() + ": " + e.getValue().entrySet().stream()

@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -94,8 +93,9 @@ final class GraphAssembler {
     }
 
     /**
-     * A conv_bn unit named {@code scope/Conv2d_<position>_<kh>x<kw>}: convolution without bias, batch norm, ReLU; the
-     * ReLU carries the unit's name. With batch norm off (original GoogLeNet): one convolution with bias and ReLU.
+     * A conv_bn unit named {@code scope/Conv2d_<position>_<kh>x<kw>}: convolution without bias ({@code <name>/Conv2D}),
+     * then batch norm and ReLU fused in one {@link BatchNormRelu} layer carrying the unit's name. With batch norm off
+     * (original GoogLeNet): one convolution with bias and ReLU.
      */
     Node conv(String scope, String position, Node in, int paperFilters, int kernelHeight, int kernelWidth, int stride,
               Padding padding) {
@@ -105,12 +105,9 @@ final class GraphAssembler {
                 .stride(stride, stride).convolutionMode(padding.mode).nOut(filters);
         if (spec.batchNorm()) {
             String convName = join(name, Names.CONV_OP);
-            String bnName = join(name, Names.BATCH_NORM);
             graph.addLayer(convName, conv.hasBias(false).activation(Activation.IDENTITY).build(), in.name());
-            graph.addLayer(bnName, new BatchNormalization.Builder()
-                    .decay(spec.layerDefaults().batchNormDecay())
-                    .eps(spec.layerDefaults().batchNormEpsilon()).build(), convName);
-            graph.addLayer(name, relu(), bnName);
+            graph.addLayer(name, BatchNormRelu.of(spec.layerDefaults().batchNormDecay(),
+                    spec.layerDefaults().batchNormEpsilon()), convName);
         } else {
             graph.addLayer(name, conv.hasBias(true).activation(Activation.RELU).build(), in.name());
         }

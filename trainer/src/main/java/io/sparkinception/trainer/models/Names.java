@@ -17,8 +17,9 @@ final class Names {
     /** The auxiliary classifier's output layer (families with one auxiliary head). */
     static final String AUX_LOGITS = "AuxLogits";
 
-    /** Sub-vertices of a conv_bn unit: the convolution and the batch normalization; the ReLU carries the unit's name. */
+    /** The convolution of a conv_bn unit; its fused batch norm + ReLU carries the unit's name. */
     static final String CONV_OP = "Conv2D";
+    /** Where a conv_bn unit's batch norm sat when it was a layer of its own (models written before the fusion). */
     static final String BATCH_NORM = "BatchNorm";
     /** Sub-vertices of heads and residual blocks. */
     static final String GLOBAL_POOL = "GlobalPool";

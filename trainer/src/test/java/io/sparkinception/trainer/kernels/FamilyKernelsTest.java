@@ -55,6 +55,7 @@ class FamilyKernelsTest {
                 .flatMap(m -> m.keySet().stream()).filter(k -> !k.equals(KernelReport.BUILTIN)).count(), "builtin has no helpers");
         assertTrue(report.count("ConvolutionLayer", KernelReport.ONEDNN) > 0, name + ": " + report.summary());
         assertEquals(0, report.count("ConvolutionLayer", KernelReport.BUILTIN), name + ": every convolution on oneDNN: " + report.summary());
+        assertEquals(0, report.count("BatchNormReluLayer", KernelReport.BUILTIN), name + ": " + report.summary());
         assertEquals(0, report.count("BatchNormalization", KernelReport.BUILTIN), name + ": " + report.summary());
         assertEquals(0, report.count("SubsamplingLayer", KernelReport.BUILTIN), name + ": " + report.summary());
         assertEquals(builtin.params(), onednn.params());
@@ -104,9 +105,11 @@ class FamilyKernelsTest {
         ComputationGraph g = KernelRuntime.build(Kernels.ONEDNN, () -> InceptionZoo.build(
                 ModelSpec.defaults(ModelFamily.GOOGLENET, 43).withInputSize(75).withWidth(0.25, 8)));
         KernelReport r = KernelReport.of(g, Kernels.ONEDNN);
-        // 57 trunk convolutions (stem 3, 9 modules x 6) + 2 auxiliary 1x1 convolutions, each followed by batch norm.
+        // 57 trunk convolutions (stem 3, 9 modules x 6) + 2 auxiliary 1x1 convolutions, each followed by batch norm
+        // and ReLU in one layer; no ReLU layer of its own is left.
         assertEquals(59, r.count("ConvolutionLayer", KernelReport.ONEDNN), r.summary());
-        assertEquals(59, r.count("BatchNormalization", KernelReport.ONEDNN), r.summary());
+        assertEquals(59, r.count("BatchNormReluLayer", KernelReport.ONEDNN), r.summary());
+        assertEquals(0, r.count("ActivationLayer", KernelReport.BUILTIN), r.summary());
         assertTrue(r.count("SubsamplingLayer", KernelReport.ONEDNN) >= 13, r.summary());
         assertTrue(r.summary().contains("ConvolutionLayer: oneDNN \u00d759"), r.summary());
         assertEquals("onednn", r.requested());

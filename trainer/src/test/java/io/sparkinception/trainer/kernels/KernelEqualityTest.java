@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkinception.trainer.models.BatchNormRelu;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +87,7 @@ class KernelEqualityTest {
                         .hasBias(false).activation(Activation.IDENTITY).build(), 16, 1),
                 Arguments.of("batch norm", new BatchNormalization.Builder().decay(0.9).eps(1e-3).build(), 6, 9),
                 Arguments.of("batch norm on a 1x1 grid", new BatchNormalization.Builder().decay(0.9).eps(1e-3).build(), 6, 1),
+                Arguments.of("batch norm + ReLU (the zoo's fused layer)", BatchNormRelu.of(0.9, 1e-3), 6, 9),
                 Arguments.of("LRN (GoogLeNet's; built-in on CPU in M2.1)", new LocalResponseNormalization.Builder(1, 5, 1e-4 / 5, 0.75).build(), 8, 9));
     }
 

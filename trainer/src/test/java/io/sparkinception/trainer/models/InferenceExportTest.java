@@ -35,8 +35,8 @@ class InferenceExportTest {
         INDArray expected = trained.output(false, x)[ZooGraph.MAIN_OUTPUT];
         INDArray actual = inference.outputSingle(false, x);
         assertTrue(expected.equalsWithEps(actual, 1e-6), expected + " vs " + actual);
-        assertTrue(trained.getParam("Mixed_4b/Branch_1/Conv2d_0b_3x3/BatchNorm_mean")
-                .equals(inference.getParam("Mixed_4b/Branch_1/Conv2d_0b_3x3/BatchNorm_mean")));
+        assertTrue(trained.getParam("Mixed_4b/Branch_1/Conv2d_0b_3x3_mean")
+                .equals(inference.getParam("Mixed_4b/Branch_1/Conv2d_0b_3x3_mean")));
     }
 
     @Test
