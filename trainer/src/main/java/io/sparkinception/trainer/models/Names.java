@@ -19,8 +19,6 @@ final class Names {
 
     /** The convolution of a conv_bn unit; its fused batch norm + ReLU carries the unit's name. */
     static final String CONV_OP = "Conv2D";
-    /** Where a conv_bn unit's batch norm sat when it was a layer of its own (models written before the fusion). */
-    static final String BATCH_NORM = "BatchNorm";
     /** Sub-vertices of heads and residual blocks. */
     static final String GLOBAL_POOL = "GlobalPool";
     static final String DROPOUT = "Dropout";

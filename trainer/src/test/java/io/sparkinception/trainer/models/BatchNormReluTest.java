@@ -37,6 +37,8 @@ import org.nd4j.linalg.dataset.MultiDataSet;
  * order.
  */
 class BatchNormReluTest {
+    /** Where a conv_bn unit's batch norm sat when it was a layer of its own ({@code <unit>/BatchNorm}, before the fusion). */
+    private static final String OLD_BATCH_NORM = "BatchNorm";
 
     @ParameterizedTest(name = "{0} on {1}")
     @CsvSource({"GOOGLENET, ONEDNN", "GOOGLENET, BUILTIN", "INCEPTION_V3, ONEDNN", "INCEPTION_RESNET_V2, ONEDNN"})
@@ -169,7 +171,7 @@ class BatchNormReluTest {
             }
             LayerVertex lv = (LayerVertex) e.getValue();
             BatchNormRelu f = (BatchNormRelu) lv.getLayerConf().getLayer();
-            String bnName = Names.join(name, Names.BATCH_NORM);
+            String bnName = Names.join(name, OLD_BATCH_NORM);
             BatchNormalization bn = new BatchNormalization.Builder().decay(f.getDecay()).eps(f.getEps())
                     .nIn(f.getNIn()).nOut(f.getNOut()).build();
             bn.setLayerName(bnName);
@@ -201,7 +203,7 @@ class BatchNormReluTest {
         List<String> order = new ArrayList<>();
         for (String name : fused.getTopologicalOrderStr()) {
             if (isFused(fused.getVertices().get(name))) {
-                order.add(Names.join(name, Names.BATCH_NORM));
+                order.add(Names.join(name, OLD_BATCH_NORM));
             }
             order.add(name);
         }
@@ -219,7 +221,7 @@ class BatchNormReluTest {
     /** Every parameter (batch-norm statistics included) keyed by fused layer name + "_" + parameter name. */
     private static Map<String, INDArray> parametersByFusedName(ComputationGraph g) {
         Map<String, INDArray> m = new LinkedHashMap<>();
-        String suffix = "/" + Names.BATCH_NORM;
+        String suffix = "/" + OLD_BATCH_NORM;
         for (Layer l : g.getLayers()) {
             String name = l.conf().getLayer().getLayerName();
             String fusedName = name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
