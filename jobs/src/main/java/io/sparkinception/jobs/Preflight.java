@@ -7,6 +7,7 @@ import io.sparkinception.trainer.training.Checkpoints;
 import io.sparkinception.trainer.training.DistributedTrainer;
 import io.sparkinception.trainer.training.EvalData;
 import io.sparkinception.trainer.training.TrainConfig;
+import io.sparkinception.trainer.training.WarmStart;
 import io.sparkinception.trainer.training.TrainPreflight;
 import io.sparkinception.trainer.ensemble.EnsembleConfig;
 import io.sparkinception.trainer.evaluation.EvaluateConfig;
@@ -53,6 +54,9 @@ final class Preflight {
             EvalData.requireCompatible(metadata, MetadataIO.read(files, eval), eval);
         }
         DistributedTrainer.checkOutput(files, cfg, files.qualifyDir(cfg.output()));
+        if (!cfg.initModel().isEmpty()) {
+            WarmStart.check(files, files.qualify(cfg.initModel()), DistributedTrainer.model(cfg, metadata).configuration());
+        }
         if (cfg.resume()) {
             verifyCheckpoints(files, files.qualifyDir(cfg.output()));
         }

@@ -36,7 +36,7 @@ class ConfFilesTest {
     @Test
     void ensembleConfigsLoadBothSections() throws Exception {
         List<Path> files = confs("ensemble-");
-        assertEquals(2, files.size());
+        assertEquals(3, files.size());
         for (Path f : files) {
             io.sparkinception.trainer.ensemble.EnsembleConfig e = io.sparkinception.trainer.ensemble.EnsembleConfig.load(
                     f.toString(), Map.of("data", "d", "output", "o"));

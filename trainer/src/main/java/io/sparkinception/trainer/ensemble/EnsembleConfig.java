@@ -25,10 +25,11 @@ import java.util.Map;
  * @param timeBudget  the wall-clock budget of all members together ({@code 2h}), or null
  * @param weights     how the members are weighted in the ensemble's average ({@code ensemble.json}'s weights)
  * @param budgetSplit how {@code timeBudget} is split among the members: equally, or in proportion to their cost
+ * @param trunkShare  with {@code memberInit = trunk}: the fraction of {@code timeBudget} the shared trunk trains for
  */
 public record EnsembleConfig(String data, String output, int members, int wideMembers, double wideWidth,
                              List<ModelFamily> families, int concurrent, MemberInit memberInit, String timeBudget, Weighting weights,
-                             BudgetSplit budgetSplit, String rendered) {
+                             BudgetSplit budgetSplit, double trunkShare, String rendered) {
     public static final String NAMESPACE = "spark-inception.ensemble";
 
     public EnsembleConfig {
@@ -39,11 +40,16 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                 + wideMembers);
         require(wideWidth > 0 && Double.isFinite(wideWidth), "--wide-width must be > 0, got " + wideWidth);
         require(concurrent >= 1, "--concurrent must be >= 1, got " + concurrent);
-        require(memberInit != null, "--member-init must be shared or distinct");
+        require(memberInit != null, "--member-init must be shared, distinct or trunk");
         timeBudget = timeBudget == null || timeBudget.isBlank() ? null : timeBudget.trim();
         TimeBudget.parse(timeBudget, TimeBudget.CALIBRATION_ROUNDS);
         require(weights != null, "--weights must be uniform or val-loss");
         require(budgetSplit != null, "--budget-split must be equal or cost");
+        require(trunkShare > 0 && trunkShare < 1, "--trunk-share must be in (0, 1), got " + trunkShare);
+        require(memberInit != MemberInit.TRUNK || timeBudget != null, "--member-init trunk trains the trunk for"
+                + " --trunk-share of the ensemble's --time-budget: set --time-budget");
+        require(memberInit != MemberInit.TRUNK || wideMembers < members, "--member-init trunk starts the members of the"
+                + " train width from the trunk, and all " + members + " members are wide: lower --wide-members");
         families = List.copyOf(families);
     }
 
@@ -85,11 +91,13 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
 
     /**
      * How members are initialized: {@code shared}, the paper's setting (one initialization; members differ in sampling
-     * and data order only, which the paper calls an oversight), or {@code distinct} (each member its own
-     * initialization seed as well).
+     * and data order only, which the paper calls an oversight), {@code distinct} (each member its own initialization
+     * seed as well), or {@code trunk} (one run, the trunk, trains first for {@code trunk-share} of the time budget;
+     * every member of the train width then starts from the trunk's model with its own sampling, data order and a
+     * fresh schedule; wide members, whose shapes differ, start from their own initialization).
      */
     public enum MemberInit {
-        SHARED, DISTINCT;
+        SHARED, DISTINCT, TRUNK;
 
         public static MemberInit of(String value) {
             return named(MemberInit.class, "--member-init", value);
@@ -165,7 +173,8 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
                     c.getInt("wide-members"), c.getDouble("wide-width"), families, c.getInt("concurrent"),
                     MemberInit.of(c.getString("member-init")),
                     c.hasPath("time-budget") ? c.getString("time-budget") : null,
-                    Weighting.of(c.getString("weights")), BudgetSplit.of(c.getString("budget-split")), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
+                    Weighting.of(c.getString("weights")), BudgetSplit.of(c.getString("budget-split")),
+                    c.getDouble("trunk-share"), c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);
         }

@@ -20,6 +20,7 @@ public record EnsembleMember(int index, String name, String family, double width
             boolean wide = i >= e.members() - e.wideMembers();
             // A distinct, non-negative sampling seed per member; the initialization seed shared (the paper) or distinct.
             long sampling = Seeds.mix(base.seed(), 0x5EED, i) & Long.MAX_VALUE;
+            // With a trunk the members of the train width start from its model; the seed still drives their dropout.
             long init = e.memberInit() == EnsembleConfig.MemberInit.SHARED ? base.seed()
                     : Seeds.mix(base.seed(), 0x1417, i) & Long.MAX_VALUE;
             out.add(new EnsembleMember(i + 1, "member-" + (i + 1), family, wide ? base.width() * e.wideWidth() : base.width(),
@@ -35,9 +36,21 @@ public record EnsembleMember(int index, String name, String family, double width
 
     /** The training settings of this member, with its share of the ensemble's time budget ({@code 8m34s}) or null. */
     public TrainConfig trainConfig(TrainConfig base, String data, String dir, boolean resume, String timeBudget) {
+        return trainConfig(base, data, dir, resume, timeBudget, null);
+    }
+
+    /**
+     * As {@link #trainConfig(TrainConfig, String, String, boolean, String)}, starting from {@code initModel} (the
+     * trunk's model.zip) unless it is null.
+     */
+    public TrainConfig trainConfig(TrainConfig base, String data, String dir, boolean resume, String timeBudget,
+                                   String initModel) {
         Map<String, String> o = new LinkedHashMap<>();
         if (timeBudget != null) {
             o.put("time-budget", timeBudget);
+        }
+        if (initModel != null) {
+            o.put("init-model", initModel);
         }
         o.put("data", data);
         o.put("output", dir);

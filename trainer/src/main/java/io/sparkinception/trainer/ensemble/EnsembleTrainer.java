@@ -28,11 +28,15 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Trains the members of an ensemble one after another (or {@code concurrent} at a time, as concurrent Spark jobs
- * sharing the executors) with {@link DistributedTrainer}, and writes {@code ensemble.json}. Rerunning into the same
+ * sharing the executors) with {@link DistributedTrainer}, and writes {@code ensemble.json}; with {@code member-init =
+ * trunk} a shared trunk run trains first and the members of the train width start from it. Rerunning into the same
  * output resumes: finished members (those with a {@code summary.json}) are left as they are, an interrupted one
  * continues from its latest checkpoint, and the rest start.
  */
 public final class EnsembleTrainer {
+    /** The directory (under the ensemble's output) and log prefix of the trunk ({@code member-init = trunk}). */
+    public static final String TRUNK = "trunk";
+
     private EnsembleTrainer() {
     }
 
@@ -91,6 +95,8 @@ public final class EnsembleTrainer {
         log.printf(Locale.ROOT, "ensemble: %d members (%s), %d at a time -> %s%s%n", plan.size(),
                 describe(plan), ens.concurrent(), out, ens.timeBudget() == null ? "" : ", time-budget " + ens.timeBudget());
         MemberBudgets budgets = budgets(files, ens, base, metadata, plan, out, log);
+        String trunk = ens.memberInit() == EnsembleConfig.MemberInit.TRUNK
+                ? trainTrunk(spark, files, ens, base, data, out, budgets, prefixed(log, TRUNK)) : null;
         List<Future<MemberEntry>> futures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(ens.concurrent(), r -> {
             Thread t = new Thread(r, "ensemble-member");
@@ -101,7 +107,8 @@ public final class EnsembleTrainer {
         try {
             for (EnsembleMember m : plan) {
                 futures.add(pool.submit(() -> {
-                    MemberEntry e = trainMember(spark, files, m, ens, base, data, out, budgets, prefixed(log, m.name()));
+                    MemberEntry e = trainMember(spark, files, m, ens, base, data, out, budgets, trunk,
+                            prefixed(log, m.name()));
                     synchronized (finished) {
                         finished[0]++;
                         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -202,11 +209,45 @@ public final class EnsembleTrainer {
         return w;
     }
 
+    /**
+     * {@code member-init = trunk}: trains (or resumes, or reuses) the trunk, {@code <out>/trunk}, for its share of the
+     * time budget with the base settings and seed, and returns its {@code model.zip}. The members' shares then split
+     * what is left ({@code budget.json} records the time spent).
+     */
+    private static String trainTrunk(SparkSession spark, HadoopFiles files, EnsembleConfig ens, TrainConfig base,
+                                     String data, String out, MemberBudgets budgets, PrintStream log) throws IOException {
+        String dir = out + "/" + TRUNK;
+        if (files.exists(dir + "/" + RunRecords.SUMMARY)) {
+            log.println("already trained; left as it is");
+        } else {
+            boolean resume = new Checkpoints(files, dir).exist();
+            String share = ens.budget().left(java.time.Duration.ZERO, 1, ens.trunkShare()).text();
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("data", data);
+            o.put("output", dir);
+            o.put("time-budget", share);
+            o.put("resume", Boolean.toString(resume));
+            log.printf(Locale.ROOT, "%s the trunk: %s width %.2f, seed %d, time-budget %s (%.0f %% of %s); the members"
+                            + " of width %.2f then start from its model%n", resume ? "resuming" : "training", base.family().id(),
+                    base.width(), base.seed(), share, 100 * ens.trunkShare(), ens.timeBudget(), base.width());
+            try {
+                DistributedTrainer.run(spark, base.with(o), log);
+            } catch (TrainingDivergedException e) {
+                throw new TrainingDivergedException(e.round(), "the trunk failed: " + e.getMessage());
+            }
+        }
+        synchronized (budgets) {
+            files.writeAtomically(out + "/" + MemberBudgets.FILE_NAME, Json.toJson(budgets.record()));
+        }
+        return dir + "/model.zip";
+    }
+
     private static MemberEntry trainMember(SparkSession spark, HadoopFiles files, EnsembleMember m, EnsembleConfig ens,
                                            TrainConfig base, String data, String out, MemberBudgets budgets,
-                                           PrintStream log) throws IOException {
+                                           String trunk, PrintStream log) throws IOException {
         String dir = out + "/" + m.name();
         boolean wide = m.index() > ens.members() - ens.wideMembers();
+        String init = wide ? null : trunk;
         String status;
         if (files.exists(dir + "/" + RunRecords.SUMMARY)) {
             log.println("already trained; left as it is");
@@ -214,9 +255,10 @@ public final class EnsembleTrainer {
         } else {
             boolean resume = new Checkpoints(files, dir).exist();
             String share = share(files, budgets, m.name(), out, log);
-            TrainConfig cfg = m.trainConfig(base, data, dir, resume, share);
-            log.printf(Locale.ROOT, "%s %s width %.2f, seed %d, sampling seed %d%s%n", resume ? "resuming" : "training",
-                    m.family(), m.width(), m.seed(), m.samplingSeed(), share == null ? "" : ", time-budget " + share);
+            TrainConfig cfg = m.trainConfig(base, data, dir, resume, share, init);
+            log.printf(Locale.ROOT, "%s %s width %.2f, %s, sampling seed %d%s%n", resume ? "resuming" : "training",
+                    m.family(), m.width(), init != null ? "from the trunk" : "seed " + m.seed(), m.samplingSeed(),
+                    share == null ? "" : ", time-budget " + share);
             try {
                 DistributedTrainer.run(spark, cfg, log);
             } catch (TrainingDivergedException e) {

@@ -226,6 +226,10 @@ public final class DistributedTrainer {
     }
 
     private static Resumed resume(TrainConfig cfg, Inputs in, ComputationGraph g, PrintStream log) throws IOException {
+        if (!cfg.initModel().isEmpty()) {
+            // Before the EMA's copy: a warm start's EMA starts from the loaded parameters. A checkpoint overrides both.
+            log.println("train: init-model: " + WarmStart.apply(in.files(), in.files().qualify(cfg.initModel()), g));
+        }
         float[] ema = cfg.emaDecay() > 0 ? g.params().toFloatVector() : null;
         Resumed fresh = new Resumed(0, 0, 0, 0, List.of(), ema, null);
         if (!cfg.resume()) {

@@ -37,7 +37,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                           Double batchNormDecay, double emaDecay,
                           int validateEveryEpochs, Augmentation augmentation, Long samplingSeed, String evalData,
                           DivergenceGuard.Policy onDivergence, Kernels kernels, long dataMemoryCap, Integer inputSize,
-                          String rendered) implements Serializable {
+                          String initModel, String rendered) implements Serializable {
 
     public static final String NAMESPACE = "spark-inception.train";
 
@@ -87,6 +87,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
         require(onDivergence != null, "--on-divergence must be stop or skip-round-and-halve-lr");
         require(kernels != null, "--kernels must be onednn or builtin");
         optional(inputSize, v -> v >= 1, "--input-size must be >= 1 (omit it for the stored image size), got " + inputSize);
+        require(initModel != null, "--init-model must be a model.zip or empty");
         require(dataMemoryCap >= 1 && dataMemoryCap <= (Long.MAX_VALUE >> 20), "--data-memory-cap must be >= 1 (MB), got "
                 + dataMemoryCap);
         optional(batchNormDecay, v -> v > 0 && v < 1,
@@ -244,7 +245,7 @@ public record TrainConfig(String data, String output, ModelFamily family, double
                     c.getInt("validate-every-epochs"), aug, optional(c, "sampling-seed", Config::getLong),
                     c.getString("eval-data"), DivergenceGuard.Policy.of(c.getString("on-divergence")),
                     Kernels.of(c.getString("kernels")), c.getLong("data-memory-cap"),
-                    optional(c, "input-size", Config::getInt),
+                    optional(c, "input-size", Config::getInt), c.getString("init-model").trim(),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

@@ -52,8 +52,35 @@ class EnsembleMemberTest {
                     Long.toString(b.get(i).trainConfig(BASE, "/d", "/o/m", false).seed()));
         }
         assertEquals(7, inits.size());
-        assertEquals("--member-init must be shared or distinct, got 'random'", assertThrows(IllegalArgumentException.class,
+        assertEquals("--member-init must be shared or distinct or trunk, got 'random'", assertThrows(IllegalArgumentException.class,
                 () -> EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "member-init", "random"))).getMessage());
+    }
+
+    @Test
+    void trunkMembersStartFromTheTrunksModelAndNeedABudgetToShare() {
+        EnsembleConfig trunk = EnsembleConfig.load(null, Map.of("data", "/d", "output", "/o", "member-init", "trunk",
+                "time-budget", "60m", "trunk-share", "0.4"));
+        assertEquals(EnsembleConfig.MemberInit.TRUNK, trunk.memberInit());
+        assertEquals(0.4, trunk.trunkShare());
+        EnsembleMember m = EnsembleMember.plan(trunk, BASE).get(0);
+        TrainConfig c = m.trainConfig(BASE, "/d", "/o/member-1", false, "5m", "/o/trunk/model.zip");
+        assertEquals("/o/trunk/model.zip", c.initModel());
+        assertEquals("5m", c.timeBudget());
+        assertEquals(m.samplingSeed(), c.effectiveSamplingSeed());
+        assertEquals("", m.trainConfig(BASE, "/d", "/o/member-1", false, "5m").initModel());
+
+        IllegalArgumentException noBudget = assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null,
+                Map.of("data", "/d", "output", "/o", "member-init", "trunk")));
+        assertTrue(noBudget.getMessage().contains("set --time-budget"), noBudget.getMessage());
+        IllegalArgumentException allWide = assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null,
+                Map.of("data", "/d", "output", "/o", "member-init", "trunk", "time-budget", "1h", "members", "2",
+                        "wide-members", "2")));
+        assertTrue(allWide.getMessage().contains("lower --wide-members"), allWide.getMessage());
+        for (String share : List.of("0", "1", "1.5", "-0.2")) {
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> EnsembleConfig.load(null,
+                    Map.of("data", "/d", "output", "/o", "trunk-share", share)));
+            assertTrue(bad.getMessage().startsWith("--trunk-share must be in (0, 1)"), bad.getMessage());
+        }
     }
 
     @Test

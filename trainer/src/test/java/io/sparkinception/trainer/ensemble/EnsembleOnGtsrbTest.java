@@ -111,6 +111,48 @@ class EnsembleOnGtsrbTest {
         assertTrue(err.getMessage().contains("other settings"), err.getMessage());
     }
 
+    /**
+     * {@code member-init = trunk}: the trunk trains first for its share of the budget; the members of the train width
+     * start from its model, the wide one from its own initialization; a rerun leaves the trunk as it is.
+     */
+    @Test
+    void trunkMembersStartFromTheTrunk() throws Exception {
+        String out = root.resolve("trunk").toString();
+        EnsembleConfig ens = EnsembleConfig.load(null, Map.of("data", data, "output", out, "members", "3",
+                "member-init", "trunk", "time-budget", "10m", "trunk-share", "0.3"));
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        EnsembleTrainer.Manifest m = EnsembleTrainer.run(spark, ens, base(""), new PrintStream(log, true,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String text = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("[trunk] training the trunk: googlenet width 0.25, seed 5, time-budget 3m (30 % of 10m)"),
+                text);
+        Path trunkModel = Path.of(out, "trunk", "model.zip");
+        assertTrue(Files.exists(trunkModel) && Files.exists(Path.of(out, "trunk", "summary.json")));
+        assertEquals("3m", com.typesafe.config.ConfigFactory.parseString(Files.readString(Path.of(out, "trunk",
+                "train.conf"))).getString("time-budget"));
+        for (EnsembleTrainer.MemberEntry e : m.members()) {
+            String dir = e.dir().replace("file:", "");
+            String init = com.typesafe.config.ConfigFactory.parseString(Files.readString(Path.of(dir, "train.conf")))
+                    .getString("init-model");
+            if (e.wide()) {
+                assertEquals("", init, e.name() + " is wider than the trunk: its own initialization");
+                assertTrue(text.contains("[" + e.name() + "] training googlenet width 0.31, seed "), text);
+            } else {
+                assertEquals(trunkModel.toUri().toString().replace("file:///", "file:/"), init, e.name());
+                assertTrue(text.contains("[" + e.name() + "] training googlenet width 0.25, from the trunk"), text);
+                assertTrue(text.contains("[" + e.name() + "] train: init-model: parameters of "), text);
+            }
+        }
+        // The members' shares split what the trunk left of the budget (10m - 3m and a bit), by cost.
+        assertTrue(m.members().stream().allMatch(e -> e.timeBudget() != null));
+        assertEquals(3, m.members().stream().map(e -> e.summary().paramsSha256()).distinct().count());
+
+        java.io.ByteArrayOutputStream again = new java.io.ByteArrayOutputStream();
+        EnsembleTrainer.run(spark, ens, base(""), new PrintStream(again, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(again.toString(java.nio.charset.StandardCharsets.UTF_8).contains("[trunk] already trained"),
+                again.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     @Test
     void anInterruptedMemberResumesToTheSameParameters() throws Exception {
         String out = root.resolve("interrupted").toString();

@@ -1,0 +1,88 @@
+package io.sparkinception.trainer.training;
+
+import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.models.SafeModelLoader;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code init-model}: a run that starts from the parameters of an earlier run's model instead of a fresh
+ * initialization (a warm start, or fine-tuning on the same classes). Every parameter, the batch-norm statistics
+ * included, is copied by name; the optimizer state and the learning-rate schedule start fresh. The file is read
+ * through {@link SafeModelLoader} (a user's file is hostile) and must hold exactly the parameters of the network
+ * being trained, name for name and shape for shape: anything else is refused with the first difference named.
+ */
+public final class WarmStart {
+    /** A model file larger than this is not one of ours (Inception-ResNet-v2 at full width is about 0.25 GB). */
+    static final long MAX_MODEL_BYTES = 2L << 30;
+
+    private WarmStart() {
+    }
+
+    /** Reads {@code path} and copies its parameters into {@code g}; returns a one-line description for the log. */
+    public static String apply(HadoopFiles files, String path, ComputationGraph g) throws IOException {
+        if (!files.exists(path)) {
+            throw new IllegalArgumentException("--init-model " + path + " does not exist");
+        }
+        byte[] zip = files.readBytes(path, MAX_MODEL_BYTES);
+        ComputationGraph from = SafeModelLoader.restore(path, zip, false);
+        copy(path, from, g);
+        return String.format(java.util.Locale.ROOT, "parameters of %s (%,d, optimizer state and schedule fresh)", path,
+                g.numParams());
+    }
+
+    /**
+     * The checks before any Spark job: {@code path} exists, is a sound model file ({@link SafeModelLoader#validate})
+     * and holds as many parameters as the configured network {@code conf}. Names and shapes are checked when the
+     * parameters are copied.
+     */
+    public static void check(HadoopFiles files, String path,
+                             org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) throws IOException {
+        if (!files.exists(path)) {
+            throw new IllegalArgumentException("--init-model " + path + " does not exist");
+        }
+        SafeModelLoader.Contents c = SafeModelLoader.validate(path, files.readBytes(path, MAX_MODEL_BYTES));
+        long expected = 0;
+        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
+            expected += v.numParams(true);
+        }
+        if (c.parameters() != expected) {
+            throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family, width,"
+                    + " min-filters, aux-heads, classes and input must match): it has " + String.format(
+                    java.util.Locale.ROOT, "%,d parameters, this network %,d", c.parameters(), expected));
+        }
+    }
+
+    /** Copies every parameter of {@code from} into {@code to}, refusing any difference in names or shapes. */
+    static void copy(String path, ComputationGraph from, ComputationGraph to) {
+        Map<String, INDArray> source = from.paramTable();
+        Map<String, INDArray> target = to.paramTable();
+        TreeSet<String> missing = new TreeSet<>(target.keySet());
+        missing.removeAll(source.keySet());
+        TreeSet<String> extra = new TreeSet<>(source.keySet());
+        extra.removeAll(target.keySet());
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family, width,"
+                    + " min-filters, aux-heads, classes and input must match): "
+                    + (missing.isEmpty() ? "" : missing.size() + " parameter(s) missing, e.g. " + missing.first())
+                    + (!missing.isEmpty() && !extra.isEmpty() ? "; " : "")
+                    + (extra.isEmpty() ? "" : extra.size() + " unknown, e.g. " + extra.first()));
+        }
+        for (Map.Entry<String, INDArray> e : target.entrySet()) {
+            long[] want = e.getValue().shape();
+            long[] have = source.get(e.getKey()).shape();
+            if (!Arrays.equals(want, have)) {
+                throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family,"
+                        + " width, min-filters, aux-heads, classes and input must match): parameter " + e.getKey()
+                        + " has shape " + Arrays.toString(have) + ", this network's " + Arrays.toString(want));
+            }
+        }
+        for (Map.Entry<String, INDArray> e : target.entrySet()) {
+            e.getValue().assign(source.get(e.getKey()).castTo(e.getValue().dataType()));
+        }
+    }
+}
