@@ -97,6 +97,7 @@ public final class EnsembleTrainer {
         MemberBudgets budgets = budgets(files, ens, base, metadata, plan, out, log);
         String trunk = ens.memberInit() == EnsembleConfig.MemberInit.TRUNK
                 ? trainTrunk(spark, files, ens, base, data, out, budgets, prefixed(log, TRUNK)) : null;
+        long membersStart = System.nanoTime(); // the ETA extrapolates the members' pace, not the trunk's minutes
         List<Future<MemberEntry>> futures = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(ens.concurrent(), r -> {
             Thread t = new Thread(r, "ensemble-member");
@@ -112,9 +113,10 @@ public final class EnsembleTrainer {
                     synchronized (finished) {
                         finished[0]++;
                         double elapsed = (System.nanoTime() - start) / 1e9;
+                        double members = (System.nanoTime() - membersStart) / 1e9;
                         log.printf(Locale.ROOT, "ensemble: %s %s (%d/%d members, elapsed %s, ETA %s)%n", m.name(), e.status(),
                                 finished[0], plan.size(), ProgressMonitor.formatDuration(elapsed),
-                                ProgressMonitor.formatDuration(elapsed / finished[0] * (plan.size() - finished[0])));
+                                ProgressMonitor.formatDuration(members / finished[0] * (plan.size() - finished[0])));
                     }
                     return e;
                 }));

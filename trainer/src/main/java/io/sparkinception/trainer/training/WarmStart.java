@@ -17,8 +17,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * being trained, name for name and shape for shape: anything else is refused with the first difference named.
  */
 public final class WarmStart {
-    /** A model file larger than this is not one of ours (Inception-ResNet-v2 at full width is about 0.25 GB). */
-    static final long MAX_MODEL_BYTES = 2L << 30;
+    /**
+     * A model file larger than this is not one of ours: Inception-ResNet-v2 at full width, the largest family, has
+     * 56 M parameters, 0.7 GB with Adam's two moments in the file.
+     */
+    static final long MAX_MODEL_BYTES = 1L << 30;
 
     private WarmStart() {
     }
@@ -28,8 +31,7 @@ public final class WarmStart {
         if (!files.exists(path)) {
             throw new IllegalArgumentException("--init-model " + path + " does not exist");
         }
-        byte[] zip = files.readBytes(path, MAX_MODEL_BYTES);
-        ComputationGraph from = SafeModelLoader.restore(path, zip, false);
+        ComputationGraph from = SafeModelLoader.restore(path, read(files, path), false);
         copy(path, from, g);
         return String.format(java.util.Locale.ROOT, "parameters of %s (%,d, optimizer state and schedule fresh)", path,
                 g.numParams());
@@ -45,7 +47,7 @@ public final class WarmStart {
         if (!files.exists(path)) {
             throw new IllegalArgumentException("--init-model " + path + " does not exist");
         }
-        SafeModelLoader.Contents c = SafeModelLoader.validate(path, files.readBytes(path, MAX_MODEL_BYTES));
+        SafeModelLoader.Contents c = SafeModelLoader.validate(path, read(files, path));
         long expected = 0;
         for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
             expected += v.numParams(true);
@@ -54,6 +56,15 @@ public final class WarmStart {
             throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family, width,"
                     + " min-filters, aux-heads, classes and input must match): it has " + String.format(
                     java.util.Locale.ROOT, "%,d parameters, this network %,d", c.parameters(), expected));
+        }
+    }
+
+    private static byte[] read(HadoopFiles files, String path) throws IOException {
+        try {
+            return files.readBytes(path, MAX_MODEL_BYTES);
+        } catch (HadoopFiles.TooLongException e) {
+            throw new IllegalArgumentException("--init-model " + path + " is larger than " + (MAX_MODEL_BYTES >> 20)
+                    + " MB: not a model file of this project", e);
         }
     }
 
