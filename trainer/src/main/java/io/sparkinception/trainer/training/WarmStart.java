@@ -1,6 +1,7 @@
 package io.sparkinception.trainer.training;
 
 import io.sparkinception.common.HadoopFiles;
+import io.sparkinception.trainer.models.ModelReports;
 import io.sparkinception.trainer.models.SafeModelLoader;
 import java.io.IOException;
 import java.util.Arrays;
@@ -28,9 +29,6 @@ public final class WarmStart {
 
     /** Reads {@code path} and copies its parameters into {@code g}; returns a one-line description for the log. */
     public static String apply(HadoopFiles files, String path, ComputationGraph g) throws IOException {
-        if (!files.exists(path)) {
-            throw new IllegalArgumentException("--init-model " + path + " does not exist");
-        }
         ComputationGraph from = SafeModelLoader.restore(path, read(files, path), false);
         copy(path, from, g);
         return String.format(java.util.Locale.ROOT, "parameters of %s (%,d, optimizer state and schedule fresh)", path,
@@ -44,14 +42,8 @@ public final class WarmStart {
      */
     public static void check(HadoopFiles files, String path,
                              org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) throws IOException {
-        if (!files.exists(path)) {
-            throw new IllegalArgumentException("--init-model " + path + " does not exist");
-        }
         SafeModelLoader.Contents c = SafeModelLoader.validate(path, read(files, path));
-        long expected = 0;
-        for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
-            expected += v.numParams(true);
-        }
+        long expected = ModelReports.countParameters(conf).total();
         if (c.parameters() != expected) {
             throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family, width,"
                     + " min-filters, aux-heads, classes and input must match): it has " + String.format(
@@ -59,7 +51,11 @@ public final class WarmStart {
         }
     }
 
+    /** The file's bytes: refused if it is missing or larger than any model of ours. */
     private static byte[] read(HadoopFiles files, String path) throws IOException {
+        if (!files.exists(path)) {
+            throw new IllegalArgumentException("--init-model " + path + " does not exist");
+        }
         try {
             return files.readBytes(path, MAX_MODEL_BYTES);
         } catch (HadoopFiles.TooLongException e) {
