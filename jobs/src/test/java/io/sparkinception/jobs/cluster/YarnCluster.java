@@ -99,10 +99,17 @@ public final class YarnCluster implements AutoCloseable {
                 .map(Object::toString).toList();
     }
 
-    /** The application's final status as its ApplicationMaster reported it (UNDEFINED while it runs). */
-    public FinalApplicationStatus finalStatus(String appId) {
-        return yarn.getResourceManager().getRMContext().getRMApps().get(ApplicationId.fromString(appId))
-                .getFinalApplicationStatus();
+    /** The application's final status as its ApplicationMaster reported it (UNDEFINED while it runs, after a minute). */
+    public FinalApplicationStatus finalStatus(String appId) throws InterruptedException {
+        // The ApplicationMaster unregisters asynchronously: spark-submit's client can exit before the ResourceManager
+        // has processed it, and until then the status reads UNDEFINED. Wait for it (at most a minute).
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        FinalApplicationStatus status;
+        while ((status = yarn.getResourceManager().getRMContext().getRMApps().get(ApplicationId.fromString(appId))
+                .getFinalApplicationStatus()) == FinalApplicationStatus.UNDEFINED && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        return status;
     }
 
     /** The NodeManagers' log directories of the containers of application {@code appId} (one per container). */

@@ -218,7 +218,7 @@ class YarnClusterIT {
      * directory), and checks that the driver exited 0 and the application finished SUCCEEDED.
      */
     private static YarnRun runOnYarn(YarnCluster yarn, Path work, Path sparkHome, String name, List<String> jobArgs,
-                                     Fault fault) throws IOException {
+                                     Fault fault) throws IOException, InterruptedException {
         List<String> before = yarn.applications();
         SparkSubmitProcess job = SparkSubmitProcess.builder(work, name).env("SPARK_HOME", sparkHome.toString())
                 .env("HADOOP_CONF_DIR", yarn.confDir().toString()).env("YARN_CONF_DIR", yarn.confDir().toString())
