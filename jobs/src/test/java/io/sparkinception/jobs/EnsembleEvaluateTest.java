@@ -1,6 +1,7 @@
 package io.sparkinception.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkinception.common.Json;
@@ -183,6 +184,31 @@ class EnsembleEvaluateTest {
         assertEquals(2, run("evaluate", "--model", root.resolve("ens").toString(), "--report", root.resolve("x").toString(),
                 "--data", root.resolve("prep").toString(), "--members", "4"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("members must be in 1..3"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("evaluate", "--model", root.resolve("ens").toString(), "--report", root.resolve("x").toString(),
+                "--data", root.resolve("prep").toString(), "--class-prior", "balanced"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--class-prior must be train or uniform"),
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("evaluate", "--model", root.resolve("ens").toString(), "--report", root.resolve("x").toString(),
+                "--data", root.resolve("prep").toString(), "--input-size", "28"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("between the trained size and the stored size (24..24 px)"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** --class-prior uniform divides the outputs by the training prior: other predictions, and the report says so. */
+    @Test
+    @Order(4)
+    void aUniformClassPriorShiftsThePredictionsAndTheReportSaysSo() throws Exception {
+        Path shifted = root.resolve("report-prior");
+        assertEquals(0, run("evaluate", "--model", root.resolve("ens").toString(), "--report", shifted.toString(),
+                "--data", root.resolve("prep-test").toString(), "--crops", "1", "--class-prior", "uniform"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("evaluate: class prior uniform"));
+        assertTrue(Files.readString(shifted.resolve("report.json")).contains("class prior shifted to uniform"));
+        assertTrue(Files.readString(shifted.resolve("report.html")).contains("class prior shifted to uniform"));
+        List<String> plain = Files.readAllLines(root.resolve("report-shards").resolve("predictions.csv"));
+        List<String> prior = Files.readAllLines(shifted.resolve("predictions.csv"));
+        assertEquals(plain.size(), prior.size());
+        assertNotEquals(plain, prior, "GTSRB's training classes are 21 to 225 images: the shift moves predictions");
     }
 
     /** A finished report is replaced only with --overwrite, and only by a run that succeeded. */

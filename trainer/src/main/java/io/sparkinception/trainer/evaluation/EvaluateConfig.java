@@ -21,7 +21,7 @@ import java.util.Map;
 public record EvaluateConfig(String model, String report, String data, String split, String format, String input,
                              String imagesRoot, String classNames, List<CropPolicy> crops, String members,
                              CropReduction reduction, boolean mirrorCrops, ModelSet.Weights weights,
-                             MemberWeighting memberWeights, int batchSize, int workers,
+                             MemberWeighting memberWeights, ClassPrior classPrior, int inputSize, int batchSize, int workers,
                              int confusedPairs, int examplesPerPair, boolean overwrite, Kernels kernels, String rendered)
         implements Serializable {
     public static final String NAMESPACE = "spark-inception.evaluate";
@@ -42,6 +42,8 @@ public record EvaluateConfig(String model, String report, String data, String sp
                 "--split must be empty (auto), train, val or test, got '" + split + "'");
         ModelSet.checkMembers(members);
         require(memberWeights != null, "--member-weights must be manifest or uniform");
+        require(classPrior != null, "--class-prior must be train or uniform");
+        require(inputSize >= 0, "--input-size must be >= 0 (0: the size the models were trained at), got " + inputSize);
         crops = List.copyOf(crops);
     }
 
@@ -63,6 +65,28 @@ public record EvaluateConfig(String model, String report, String data, String sp
                 }
             }
             throw new IllegalArgumentException("--member-weights must be manifest or uniform, got '" + value + "'");
+        }
+    }
+
+    /**
+     * The class prior the scores assume: {@code train} (the models' outputs as trained, whose prior is the training
+     * split's class frequencies) or {@code uniform} (each output divided by the training prior and renormalized,
+     * {@link io.sparkinception.trainer.inference.PriorShift}: for test data whose classes are equally frequent).
+     */
+    public enum ClassPrior {
+        TRAIN, UNIFORM;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static ClassPrior of(String value) {
+            for (ClassPrior p : values()) {
+                if (p.id().equalsIgnoreCase(value == null ? "" : value.trim())) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("--class-prior must be train or uniform, got '" + value + "'");
         }
     }
 
@@ -114,6 +138,7 @@ public record EvaluateConfig(String model, String report, String data, String sp
                     c.getString("split"), c.getString("format"), c.getString("input"), c.getString("images-root"),
                     c.getString("class-names"), crops, c.getString("members"), cropReduction(c.getString("crop-reduction")), c.getBoolean("mirror-crops"),
                     ModelSet.Weights.of(c.getString("weights")), MemberWeighting.of(c.getString("member-weights")),
+                    ClassPrior.of(c.getString("class-prior")), c.getInt("input-size"),
                     c.getInt("batch-size"), c.getInt("workers"),
                     c.getInt("confused-pairs"), c.getInt("examples-per-pair"), c.getBoolean("overwrite"), Kernels.of(c.getString("kernels"), "--kernels"),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));

@@ -3,6 +3,7 @@ package io.sparkinception.trainer.evaluation;
 import io.sparkinception.trainer.inference.CropPolicy;
 import io.sparkinception.trainer.inference.DistributedScorer;
 import io.sparkinception.trainer.inference.EvaluationResult;
+import io.sparkinception.trainer.inference.PriorShift;
 import io.sparkinception.trainer.inference.ScorerSettings;
 import io.sparkinception.trainer.ensemble.MemberWeights;
 
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,14 +108,25 @@ public final class Evaluation {
         JavaRDD<Example> examples = TrainingData.load(spark, dataDir + "/" + split, data.spec(), workers,
                 StorageLevel.MEMORY_AND_DISK_SER());
         List<String> names = models.members().stream().map(ModelSet.Member::name).toList();
-        ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), models.inputSize(), cfg.batchSize(),
+        int inputSize = scoringSize(cfg.inputSize(), models.inputSize(), spec.imageSize());
+        if (inputSize != models.inputSize()) {
+            log.printf(Locale.ROOT, "evaluate: scoring at input size %d px (the models were trained at %d px; stored %d px)%n",
+                    inputSize, models.inputSize(), spec.imageSize());
+        }
+        ScorerSettings scorer = new ScorerSettings(spec.channels(), spec.imageSize(), inputSize, cfg.batchSize(),
                 0, cfg.reduction(), cfg.mirrorCrops());
         MemberWeights memberWeights = models.weights(cfg.memberWeights());
         log.printf(Locale.ROOT, "evaluate: member weights %s (%s): %s%n", cfg.memberWeights().id(), memberWeights.method(),
                 memberWeights.weights().stream().map(w -> String.format(Locale.ROOT, "%.3f", w)).toList());
+        PriorShift shift = priorShift(cfg.classPrior(), trained, models.root());
+        if (shift != null) {
+            log.printf(Locale.ROOT, "evaluate: class prior uniform: every output divided by its class's training"
+                    + " frequency and renormalized (factors %.3g..%.3g)%n", Arrays.stream(shift.factors()).min().orElseThrow(),
+                    Arrays.stream(shift.factors()).max().orElseThrow());
+        }
         DistributedScorer.Plan settings = new DistributedScorer.Plan(names, cfg.crops(), cfg.detailPolicy(),
                 trained.classes().size(), scorer, memberWeights.array(), ReportWriter.MAX_SAMPLES,
-                cfg.examplesPerPair(), cfg.kernels(), false);
+                cfg.examplesPerPair(), cfg.kernels(), false, shift);
         int passes = cfg.crops().stream().mapToInt(scorer::forwardPasses).sum();
         jsc.setJobDescription(String.format(Locale.ROOT, "evaluate: %d models x %d forward passes per image",
                 names.size(), passes));
@@ -163,6 +176,43 @@ public final class Evaluation {
         Files.writeString(report.resolve("cost.csv"), costCsv(outcome, cfg, names, settings));
         log.printf(Locale.ROOT, "evaluate: done in %s%n", ProgressMonitor.formatDuration((System.nanoTime() - start) / 1e9));
         return new Result(finalReport, table, metrics, outcome.predictions(), best, outcome.examples());
+    }
+
+    /**
+     * The prior shift {@code --class-prior} asks for: none for {@code train}; for {@code uniform}, from the training
+     * split's class counts the models' metadata records.
+     *
+     * @throws IllegalArgumentException when the metadata records no training counts for every class
+     */
+    static PriorShift priorShift(EvaluateConfig.ClassPrior prior, DatasetMetadata trained, String where) {
+        if (prior == EvaluateConfig.ClassPrior.TRAIN) {
+            return null;
+        }
+        long[] counts = trained.counts() == null || trained.counts().perClass() == null ? null
+                : trained.counts().perClass().get("train");
+        if (counts == null || counts.length != trained.classes().size()) {
+            throw new IllegalArgumentException("--class-prior uniform needs the training split's count of every class,"
+                    + " which the models' metadata.json (" + where + ") does not record");
+        }
+        return PriorShift.toUniform(counts);
+    }
+
+    /**
+     * The network input at scoring: the models' training input size ({@code requested} 0), or a larger one up to the
+     * stored size (the networks end in global average pooling, so they take any input at least as large as the one
+     * they were built for).
+     *
+     * @throws IllegalArgumentException when the requested size is smaller than the trained one or larger than the stored
+     */
+    static int scoringSize(int requested, int trained, int stored) {
+        if (requested == 0) {
+            return trained;
+        }
+        if (requested < trained || requested > stored) {
+            throw new IllegalArgumentException("--input-size " + requested + " must be 0 (the trained " + trained
+                    + " px) or between the trained size and the stored size (" + trained + ".." + stored + " px)");
+        }
+        return requested;
     }
 
     static String predictionsCsv(List<DistributedScorer.ScoredExample> preds, DatasetMetadata m) {

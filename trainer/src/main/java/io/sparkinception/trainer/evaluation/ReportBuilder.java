@@ -109,7 +109,8 @@ final class ReportBuilder {
                 System.getProperty("java.version"), sparkVersion, dl4j == null ? "1.0.0-M2.1" : dl4j, config);
         String title = String.format(Locale.ROOT, "%s: %d member%s x crops %s on %s/%s", models.ensemble() ? "Ensemble" : "Model",
                 models.members().size(), models.members().size() == 1 ? "" : "s",
-                cfg.crops().stream().map(CropPolicy::id).toList(), dataDir.substring(dataDir.lastIndexOf('/') + 1), split);
+                cfg.crops().stream().map(CropPolicy::id).toList(), dataDir.substring(dataDir.lastIndexOf('/') + 1), split)
+                + (cfg.classPrior() == EvaluateConfig.ClassPrior.UNIFORM ? ", class prior shifted to uniform" : "");
         return new ReportInput(title, classNames, table, perClass, confusion, pairs, members, data,
                 ReportInput.Pixels.of(spec), samples, calibration, ece, logLoss, weighting(cfg, models, weights),
                 agreement(models, outcome.agreement().result()), createdBy);

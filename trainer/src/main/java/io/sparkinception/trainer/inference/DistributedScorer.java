@@ -70,17 +70,30 @@ public final class DistributedScorer {
      * {@code detail} one gets per-example predictions, misses and samples), the classes, how to score
      * ({@link ScorerSettings}), the members' weights in the ensemble's average
      * ({@link Combiner#overMembers(double[][], double[])}; {@link Combiner#uniform} for equal weights), the report's
-     * sample budgets, the kernels to restore the members with and whether to return every example's
-     * {@link LabelProbabilities}.
+     * sample budgets, the kernels to restore the members with, whether to return every example's
+     * {@link LabelProbabilities} and the class-prior shift applied to every member's crop-combined output before
+     * anything is counted or averaged (null: none, the outputs as trained).
      */
     public record Plan(List<String> names, List<CropPolicy> policies, CropPolicy detail, int numClasses,
                        ScorerSettings scorer, double[] memberWeights, int samplesPerClass, int missesPerPair,
-                       Kernels kernels, boolean labelProbabilities) implements Serializable {
+                       Kernels kernels, boolean labelProbabilities, PriorShift priorShift) implements Serializable {
         public Plan {
             names = List.copyOf(names);
             policies = List.copyOf(policies);
             Combiner.checkMemberWeights(memberWeights, names.size());
             memberWeights = memberWeights.clone();
+            if (priorShift != null && priorShift.classes() != numClasses) {
+                throw new IllegalArgumentException("the prior shift has " + priorShift.classes() + " classes, the models "
+                        + numClasses);
+            }
+        }
+
+        /** A plan that scores the outputs as trained (no prior shift). */
+        public Plan(List<String> names, List<CropPolicy> policies, CropPolicy detail, int numClasses,
+                    ScorerSettings scorer, double[] memberWeights, int samplesPerClass, int missesPerPair,
+                    Kernels kernels, boolean labelProbabilities) {
+            this(names, policies, detail, numClasses, scorer, memberWeights, samplesPerClass, missesPerPair, kernels,
+                    labelProbabilities, null);
         }
     }
 
@@ -138,6 +151,9 @@ public final class DistributedScorer {
                 for (int p = 0; p < np; p++) {
                     long t0 = System.nanoTime();
                     probs[p][m] = BatchScorer.member(lease.graph(), chw, s.policies().get(p), s.scorer());
+                    if (s.priorShift() != null) {
+                        probs[p][m] = s.priorShift().apply(probs[p][m]);
+                    }
                     nanos.merge(key(s.names().get(m), s.policies().get(p)), System.nanoTime() - t0, Long::sum);
                 }
             }
