@@ -93,8 +93,9 @@ public record EnsembleConfig(String data, String output, int members, int wideMe
      * How members are initialized: {@code shared}, the paper's setting (one initialization; members differ in sampling
      * and data order only, which the paper calls an oversight), {@code distinct} (each member its own initialization
      * seed as well), or {@code trunk} (one run, the trunk, trains first for {@code trunk-share} of the time budget;
-     * every member of the train width then starts from the trunk's model with its own sampling, data order and a
-     * fresh schedule; wide members, whose shapes differ, start from their own initialization).
+     * every member then starts from the trunk's model with its own sampling, data order and a fresh schedule; wide
+     * members start from the trunk widened, computing its outputs at their start ({@code Widening}; from their own
+     * initialization when {@code wide-width} is below 1)).
      */
     public enum MemberInit {
         SHARED, DISTINCT, TRUNK;

@@ -249,7 +249,9 @@ public final class EnsembleTrainer {
                                            String trunk, PrintStream log) throws IOException {
         String dir = out + "/" + m.name();
         boolean wide = m.index() > ens.members() - ens.wideMembers();
-        String init = wide ? null : trunk;
+        // A wide member starts from the trunk widened (Widening: it computes the trunk's outputs at its start); a member
+        // narrower than the trunk (wide-width < 1) cannot, and starts from its own initialization.
+        String init = wide && ens.wideWidth() < 1 ? null : trunk;
         String status;
         if (files.exists(dir + "/" + RunRecords.SUMMARY)) {
             log.println("already trained; left as it is");
@@ -259,7 +261,7 @@ public final class EnsembleTrainer {
             String share = share(files, budgets, m.name(), out, log);
             TrainConfig cfg = m.trainConfig(base, data, dir, resume, share, init);
             log.printf(Locale.ROOT, "%s %s width %.2f, %s, sampling seed %d%s%n", resume ? "resuming" : "training",
-                    m.family(), m.width(), init != null ? "from the trunk" : "seed " + m.seed(), m.samplingSeed(),
+                    m.family(), m.width(), init != null ? (wide ? "from the trunk, widened" : "from the trunk") : "seed " + m.seed(), m.samplingSeed(),
                     share == null ? "" : ", time-budget " + share);
             try {
                 DistributedTrainer.run(spark, cfg, log);

@@ -3,6 +3,7 @@ package io.sparkinception.trainer.training;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.trainer.models.ModelReports;
 import io.sparkinception.trainer.models.SafeModelLoader;
+import io.sparkinception.trainer.models.Widening;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,8 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code init-model}: a run that starts from the parameters of an earlier run's model instead of a fresh
  * initialization (a warm start, or fine-tuning on the same classes). Every parameter, the batch-norm statistics
  * included, is copied by name; the optimizer state and the learning-rate schedule start fresh. The file is read
- * through {@link SafeModelLoader} (a user's file is hostile) and must hold exactly the parameters of the network
- * being trained, name for name and shape for shape: anything else is refused with the first difference named.
+ * through {@link SafeModelLoader} (a user's file is hostile) and must hold the parameters of the network being trained,
+ * name for name: shape for shape, or a narrower model of the same network (a smaller width), which is widened so that
+ * the wider network starts computing exactly the model's outputs ({@link Widening}). Anything else is refused with the
+ * first difference named.
  */
 public final class WarmStart {
     /**
@@ -30,21 +33,24 @@ public final class WarmStart {
     /** Reads {@code path} and copies its parameters into {@code g}; returns a one-line description for the log. */
     public static String apply(HadoopFiles files, String path, ComputationGraph g) throws IOException {
         ComputationGraph from = SafeModelLoader.restore(path, read(files, path), false);
-        copy(path, from, g);
-        return String.format(java.util.Locale.ROOT, "parameters of %s (%,d, optimizer state and schedule fresh)", path,
+        boolean widened = copy(path, from, g);
+        return widened
+                ? String.format(java.util.Locale.ROOT, "parameters of %s widened from %,d to %,d (the wider network starts"
+                        + " with the model's outputs; optimizer state and schedule fresh)", path, from.numParams(), g.numParams())
+                : String.format(java.util.Locale.ROOT, "parameters of %s (%,d, optimizer state and schedule fresh)", path,
                 g.numParams());
     }
 
     /**
      * The checks before any Spark job: {@code path} exists, is a sound model file ({@link SafeModelLoader#validate})
-     * and holds as many parameters as the configured network {@code conf}. Names and shapes are checked when the
-     * parameters are copied.
+     * and holds at most as many parameters as the configured network {@code conf} (fewer: a narrower model, to be
+     * widened). Names and shapes are checked when the parameters are copied.
      */
     public static void check(HadoopFiles files, String path,
                              org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) throws IOException {
         SafeModelLoader.Contents c = SafeModelLoader.validate(path, read(files, path));
         long expected = ModelReports.countParameters(conf).total();
-        if (c.parameters() != expected) {
+        if (c.parameters() > expected) {
             throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family, width,"
                     + " min-filters, aux-heads, classes and input must match): it has " + String.format(
                     java.util.Locale.ROOT, "%,d parameters, this network %,d", c.parameters(), expected));
@@ -64,8 +70,13 @@ public final class WarmStart {
         }
     }
 
-    /** Copies every parameter of {@code from} into {@code to}, refusing any difference in names or shapes. */
-    static void copy(String path, ComputationGraph from, ComputationGraph to) {
+    /**
+     * Copies every parameter of {@code from} into {@code to}: as they are when every shape is equal, widened when
+     * {@code from} is narrower in some ({@link Widening}); any other difference in names or shapes is refused.
+     *
+     * @return whether the parameters were widened
+     */
+    static boolean copy(String path, ComputationGraph from, ComputationGraph to) {
         Map<String, INDArray> source = from.paramTable();
         Map<String, INDArray> target = to.paramTable();
         TreeSet<String> missing = new TreeSet<>(target.keySet());
@@ -79,17 +90,36 @@ public final class WarmStart {
                     + (!missing.isEmpty() && !extra.isEmpty() ? "; " : "")
                     + (extra.isEmpty() ? "" : extra.size() + " unknown, e.g. " + extra.first()));
         }
+        boolean narrower = false;
         for (Map.Entry<String, INDArray> e : target.entrySet()) {
             long[] want = e.getValue().shape();
             long[] have = source.get(e.getKey()).shape();
             if (!Arrays.equals(want, have)) {
-                throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family,"
-                        + " width, min-filters, aux-heads, classes and input must match): parameter " + e.getKey()
-                        + " has shape " + Arrays.toString(have) + ", this network's " + Arrays.toString(want));
+                boolean fits = want.length == have.length;
+                for (int i = 0; fits && i < want.length; i++) {
+                    fits = have[i] <= want[i];
+                }
+                if (!fits) {
+                    throw new IllegalArgumentException("--init-model " + path + " is not a model of this network (family,"
+                            + " width, min-filters, aux-heads, classes and input must match; a narrower width is"
+                            + " widened): parameter " + e.getKey() + " has shape " + Arrays.toString(have)
+                            + ", this network's " + Arrays.toString(want));
+                }
+                narrower = true;
             }
+        }
+        if (narrower) {
+            try {
+                Widening.copy(from, to);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--init-model " + path + " is narrower than this network but cannot be"
+                        + " widened into it: " + e.getMessage(), e);
+            }
+            return true;
         }
         for (Map.Entry<String, INDArray> e : target.entrySet()) {
             e.getValue().assign(source.get(e.getKey()).castTo(e.getValue().dataType()));
         }
+        return false;
     }
 }

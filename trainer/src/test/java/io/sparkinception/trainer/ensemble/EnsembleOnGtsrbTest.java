@@ -113,7 +113,7 @@ class EnsembleOnGtsrbTest {
 
     /**
      * {@code member-init = trunk}: the trunk trains first for its share of the budget; the members of the train width
-     * start from its model, the wide one from its own initialization; a rerun leaves the trunk as it is.
+     * start from its model, the wide one from its model widened; a rerun leaves the trunk as it is.
      */
     @Test
     void trunkMembersStartFromTheTrunk() throws Exception {
@@ -135,8 +135,10 @@ class EnsembleOnGtsrbTest {
             String init = com.typesafe.config.ConfigFactory.parseString(Files.readString(Path.of(dir, "train.conf")))
                     .getString("init-model");
             if (e.wide()) {
-                assertEquals("", init, e.name() + " is wider than the trunk: its own initialization");
-                assertTrue(text.contains("[" + e.name() + "] training googlenet width 0.31, seed "), text);
+                assertEquals(trunkModel.toUri().toString().replace("file:///", "file:/"), init, e.name());
+                assertTrue(text.contains("[" + e.name() + "] training googlenet width 0.31, from the trunk, widened"), text);
+                assertTrue(text.contains("[" + e.name() + "] train: init-model: parameters of ") && text.contains(
+                        " widened from "), text);
             } else {
                 assertEquals(trunkModel.toUri().toString().replace("file:///", "file:/"), init, e.name());
                 assertTrue(text.contains("[" + e.name() + "] training googlenet width 0.25, from the trunk"), text);

@@ -73,6 +73,30 @@ class WarmStartTest {
         assertTrue(otherClasses.getMessage().contains("has shape"), otherClasses.getMessage());
     }
 
+    /** A narrower model of the same network is widened: the wider network starts with the model's outputs. */
+    @Test
+    void aNarrowerModelIsWidenedAndComputesTheSameOutputs(@TempDir Path dir) throws Exception {
+        ComputationGraph narrow = tiny(TINY, 1);
+        ComputationGraph wide = tiny(TINY.withWidth(0.375, 8), 2);
+        org.nd4j.linalg.api.ndarray.INDArray x = org.nd4j.linalg.factory.Nd4j.rand(
+                org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 32, 32);
+        assertTrue(WarmStart.copy("m.zip", narrow, wide));
+        org.nd4j.linalg.api.ndarray.INDArray[] want = narrow.output(false, x);
+        org.nd4j.linalg.api.ndarray.INDArray[] got = wide.output(false, x);
+        for (int i = 0; i < want.length; i++) {
+            assertArrayEquals(want[i].dup('c').data().asFloat(), got[i].dup('c').data().asFloat(), 2e-5f, "output " + i);
+        }
+        assertFalse(WarmStart.copy("m.zip", narrow, tiny(TINY, 3)), "the same width: copied as it is");
+        Path file = dir.resolve("narrow.zip");
+        ModelSerializer.writeModel(narrow, file.toFile(), false);
+        WarmStart.check(HadoopFiles.local(), file.toString(), InceptionZoo.configure(TINY.withWidth(0.375, 8)).configuration());
+        IllegalArgumentException fewerClasses = assertThrows(IllegalArgumentException.class,
+                () -> WarmStart.copy("m.zip", tiny(TINY, 1), tiny(ModelSpec.defaults(ModelFamily.GOOGLENET, 4)
+                        .withInputSize(32).withWidth(0.375, 8), 2)));
+        assertTrue(fewerClasses.getMessage().contains("cannot be widened into it") && fewerClasses.getMessage()
+                .contains("classes"), fewerClasses.getMessage());
+    }
+
     @Test
     void checksTheFileBeforeAnyJob(@TempDir Path dir) throws Exception {
         HadoopFiles files = HadoopFiles.local();
