@@ -229,9 +229,11 @@ public final class EnsembleTrainer {
             o.put("output", dir);
             o.put("time-budget", share);
             o.put("resume", Boolean.toString(resume));
+            String wide = ens.wideMembers() == 0 ? "" : ens.wideWidth() < 1
+                    ? " (the narrower ones from their own initialization)" : " (the wide ones widened)";
             log.printf(Locale.ROOT, "%s the trunk: %s width %.2f, seed %d, time-budget %s (%.0f %% of %s); the members"
-                            + " of width %.2f then start from its model%n", resume ? "resuming" : "training", base.family().id(),
-                    base.width(), base.seed(), share, 100 * ens.trunkShare(), ens.timeBudget(), base.width());
+                            + " then start from its model%s%n", resume ? "resuming" : "training", base.family().id(),
+                    base.width(), base.seed(), share, 100 * ens.trunkShare(), ens.timeBudget(), wide);
             try {
                 DistributedTrainer.run(spark, base.with(o), log);
             } catch (TrainingDivergedException e) {
@@ -249,8 +251,8 @@ public final class EnsembleTrainer {
                                            String trunk, PrintStream log) throws IOException {
         String dir = out + "/" + m.name();
         boolean wide = m.index() > ens.members() - ens.wideMembers();
-        // A wide member starts from the trunk widened (Widening: it computes the trunk's outputs at its start); a member
-        // narrower than the trunk (wide-width < 1) cannot, and starts from its own initialization.
+        // A wide member starts from the trunk widened (Widening: it computes the trunk's outputs at its start); a
+        // "wide" member narrower than the trunk (wide-width < 1) cannot, and starts from its own initialization.
         String init = wide && ens.wideWidth() < 1 ? null : trunk;
         String status;
         if (files.exists(dir + "/" + RunRecords.SUMMARY)) {

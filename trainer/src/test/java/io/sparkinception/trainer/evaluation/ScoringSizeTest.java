@@ -20,8 +20,36 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** {@code evaluate --input-size}: scoring a model at a larger input than it was trained at, up to the stored size. */
+/**
+ * {@code evaluate --input-size}: scoring a model at a larger input than it was trained at, up to the stored size; and
+ * {@code --class-prior}'s shift, built from the training counts the models' metadata records.
+ */
 class ScoringSizeTest {
+
+    private static io.sparkinception.preprocessing.DatasetMetadata metadata(java.util.Map<String, long[]> perClass) {
+        var spec = new io.sparkinception.preprocessing.DatasetMetadata.Spec(32, 3, "CHW", "float32", "area", 0.1, true,
+                false, new double[] {0, 0, 0}, new double[] {1, 1, 1}, 100);
+        var classes = List.of(new io.sparkinception.preprocessing.annotations.ClassInfo(0, "a", "a"),
+                new io.sparkinception.preprocessing.annotations.ClassInfo(1, "b", "b"));
+        return new io.sparkinception.preprocessing.DatasetMetadata(
+                io.sparkinception.preprocessing.DatasetMetadata.FORMAT_VERSION, "now", java.util.Map.of(), null, spec,
+                classes, new io.sparkinception.preprocessing.DatasetMetadata.Counts(10, 10, 0,
+                java.util.Map.of("train", 10L), perClass, java.util.Map.of()), java.util.Map.of(), List.of());
+    }
+
+    @Test
+    void theUniformPriorComesFromTheRecordedTrainingCountsOrIsRefused() {
+        assertEquals(null, Evaluation.priorShift(EvaluateConfig.ClassPrior.TRAIN, metadata(java.util.Map.of()), "m"));
+        var shift = Evaluation.priorShift(EvaluateConfig.ClassPrior.UNIFORM,
+                metadata(java.util.Map.of("train", new long[] {7, 3})), "m");
+        assertArrayEquals(new double[] {12 / 8.0, 12 / 4.0}, shift.factors(), 1e-12);
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Evaluation.priorShift(
+                EvaluateConfig.ClassPrior.UNIFORM, metadata(java.util.Map.of("val", new long[] {1, 1})), "file:/models/m"));
+        assertTrue(none.getMessage().contains("needs the training split's count of every class")
+                && none.getMessage().contains("file:/models/m"), none.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Evaluation.priorShift(EvaluateConfig.ClassPrior.UNIFORM,
+                metadata(java.util.Map.of("train", new long[] {1, 2, 3})), "m"));
+    }
 
     @Test
     void theSizeIsTheTrainedOneOrBetweenItAndTheStoredOne() {
