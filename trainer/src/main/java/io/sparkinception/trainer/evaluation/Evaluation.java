@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -120,9 +119,7 @@ public final class Evaluation {
                 memberWeights.weights().stream().map(w -> String.format(Locale.ROOT, "%.3f", w)).toList());
         PriorShift shift = priorShift(cfg.classPrior(), trained, models.root());
         if (shift != null) {
-            log.printf(Locale.ROOT, "evaluate: class prior uniform: every output divided by its class's training"
-                    + " frequency and renormalized (factors %.3g..%.3g)%n", Arrays.stream(shift.factors()).min().orElseThrow(),
-                    Arrays.stream(shift.factors()).max().orElseThrow());
+            log.println("evaluate: class prior uniform: " + shift.describe());
         }
         DistributedScorer.Plan settings = new DistributedScorer.Plan(names, cfg.crops(), cfg.detailPolicy(),
                 trained.classes().size(), scorer, memberWeights.array(), ReportWriter.MAX_SAMPLES,
@@ -184,7 +181,7 @@ public final class Evaluation {
      *
      * @throws IllegalArgumentException when the metadata records no training counts for every class
      */
-    static PriorShift priorShift(EvaluateConfig.ClassPrior prior, DatasetMetadata trained, String where) {
+    public static PriorShift priorShift(EvaluateConfig.ClassPrior prior, DatasetMetadata trained, String where) {
         if (prior == EvaluateConfig.ClassPrior.TRAIN) {
             return null;
         }

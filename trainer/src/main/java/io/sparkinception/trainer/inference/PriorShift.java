@@ -99,6 +99,13 @@ public record PriorShift(double[] factors) implements Serializable {
         return max / min;
     }
 
+    /** One line for the log: what the shift does and the range of its factors. */
+    public String describe() {
+        return String.format(Locale.ROOT, "every output divided by its class's training frequency and renormalized"
+                + " (factors %.3g..%.3g)", Arrays.stream(factors).min().orElseThrow(),
+                Arrays.stream(factors).max().orElseThrow());
+    }
+
     @Override
     public double[] factors() {
         return factors.clone();

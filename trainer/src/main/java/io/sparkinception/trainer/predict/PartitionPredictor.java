@@ -100,8 +100,13 @@ final class PartitionPredictor implements Serializable {
                     }
                 }
                 if (!crops.isEmpty()) {
-                    double[][] probs = BatchScorer.ensemble(BatchScorer.perMember(members.graphs(), crops, POLICY, scorer),
-                            settings.memberWeights());
+                    double[][][] perMember = BatchScorer.perMember(members.graphs(), crops, POLICY, scorer);
+                    if (settings.priorShift() != null) {
+                        for (int m = 0; m < perMember.length; m++) {
+                            perMember[m] = settings.priorShift().apply(perMember[m]);
+                        }
+                    }
+                    double[][] probs = BatchScorer.ensemble(perMember, settings.memberWeights());
                     for (int i = 0; i < probs.length; i++) {
                         int[] top = TopK.of(probs[i], TOP);
                         double[] p = new double[top.length];

@@ -1,5 +1,7 @@
 package io.sparkinception.trainer.predict;
 
+import io.sparkinception.trainer.evaluation.EvaluateConfig;
+
 import io.sparkinception.trainer.kernels.Kernels;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -17,7 +19,8 @@ import java.util.Map;
  */
 public record PredictConfig(String model, String output, String format, String input, String imagesRoot,
                             String images, String members, ModelSet.Weights weights, int batchSize, int partitions,
-                            boolean overwrite, Kernels kernels, String rendered) implements Serializable {
+                            boolean overwrite, Kernels kernels, EvaluateConfig.ClassPrior classPrior, String rendered)
+        implements Serializable {
     public static final String NAMESPACE = "spark-inception.predict";
 
     public PredictConfig {
@@ -30,6 +33,7 @@ public record PredictConfig(String model, String output, String format, String i
         require(annotated || imagesRoot.isBlank(), "--images-root applies to --format/--input only");
         require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
         ModelSet.checkMembers(members);
+        require(classPrior != null, "--class-prior must be train or uniform");
         require(partitions >= 0, "--partitions must be >= 0 (0: four per core), got " + partitions);
     }
 
@@ -54,6 +58,7 @@ public record PredictConfig(String model, String output, String format, String i
                     c.getString("input"), c.getString("images-root"), c.getString("images"), c.getString("members"),
                     ModelSet.Weights.of(c.getString("weights")), c.getInt("batch-size"), c.getInt("partitions"),
                     c.getBoolean("overwrite"), Kernels.of(c.getString("kernels"), "--kernels"),
+                    EvaluateConfig.ClassPrior.of(c.getString("class-prior")),
                     c.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("bad setting: " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import io.sparkinception.preprocessing.annotations.SourceSpec;
 import io.sparkinception.common.HadoopFiles;
 import io.sparkinception.preprocessing.spark.ProgressMonitor;
 import io.sparkinception.trainer.evaluation.EvaluateConfig;
+import io.sparkinception.trainer.evaluation.Evaluation;
 import io.sparkinception.trainer.evaluation.ModelSet;
 import io.sparkinception.common.OutputDirectory;
 import io.sparkinception.common.OutputSwap;
@@ -89,6 +90,11 @@ public final class Prediction {
                     memberWeights.weights().stream().map(w -> String.format(Locale.ROOT, "%.3f", w)).toList());
         }
 
+        if (cfg.classPrior() == EvaluateConfig.ClassPrior.UNIFORM) {
+            log.println("predict: class prior uniform: "
+                    + Evaluation.priorShift(cfg.classPrior(), models.metadata(), models.root()).describe());
+        }
+
         SourceSpec source = cfg.annotated() ? new SourceSpec(SourceSpec.Format.of(cfg.format()), cfg.input(),
                 cfg.imagesRoot(), "", null, true) : null;
         PredictInputs.Plan plan = cfg.annotated() ? PredictInputs.fromAnnotations(source, files)
@@ -121,7 +127,8 @@ public final class Prediction {
         List<byte[]> memberModels = models.members().stream().map(ModelSet.Member::model).toList();
         PartitionPredictor predictor = new PartitionPredictor(new CropPreparer(spec), images,
                 PredictSettings.of(memberModels, cfg.batchSize(), cfg.kernels(), models.inputSize(),
-                        models.weights(EvaluateConfig.MemberWeighting.MANIFEST).array()));
+                        models.weights(EvaluateConfig.MemberWeighting.MANIFEST).array(),
+                        Evaluation.priorShift(cfg.classPrior(), models.metadata(), models.root())));
         int partitions = Math.max(1, Math.min(cfg.partitions() > 0 ? cfg.partitions() : 4 * jsc.defaultParallelism(),
                 plan.tasks().size()));
         Broadcast<List<byte[]>> bc = jsc.broadcast(memberModels);

@@ -165,6 +165,39 @@ class PredictOnGtsrbTest {
         assertTrue(again.getMessage().contains("--overwrite"), again.getMessage());
     }
 
+    /** --class-prior uniform: predict applies the same shift as evaluate, record by record, and it moves predictions. */
+    @Test
+    void aUniformClassPriorAgreesWithEvaluateRecordByRecord() throws Exception {
+        String testCsv = SharedData.data("gtsrb/Test.csv").toString();
+        Path plainOut = root.resolve("pred-plain-prior");
+        Prediction.run(spark, config(Map.of("model", ensemble, "output", plainOut.toString(), "format", "gtsrb",
+                "input", testCsv)), QUIET);
+        Path out = root.resolve("pred-prior");
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        Prediction.run(spark, config(Map.of("model", ensemble, "output", out.toString(), "format", "gtsrb", "input",
+                testCsv, "class-prior", "uniform")), new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(log.toString(java.nio.charset.StandardCharsets.UTF_8).contains("predict: class prior uniform: every"
+                + " output divided by its class's training frequency"), log.toString(java.nio.charset.StandardCharsets.UTF_8));
+        Path report = root.resolve("eval-prior");
+        Evaluation.run(spark, EvaluateConfig.load(null, Map.of("model", ensemble, "report", report.toString(), "format",
+                "gtsrb", "input", testCsv, "crops", "1", "class-prior", "uniform")), QUIET);
+        List<String[]> pred = rows(out.resolve("predictions.csv"));
+        List<String[]> plain = rows(plainOut.resolve("predictions.csv"));
+        List<String[]> eval = rows(report.resolve("predictions.csv"));
+        assertEquals(eval.size(), pred.size());
+        int moved = 0;
+        for (int i = 0; i < pred.size(); i++) {
+            String[] p = pred.get(i);
+            String[] v = eval.get(i);
+            assertEquals(trained.classes().get(Integer.parseInt(v[3])).label(), p[5], "argmax of record " + i);
+            assertEquals(Double.parseDouble(v[5]), Double.parseDouble(p[7]), 2e-6, "probability of record " + i);
+            moved += p[5].equals(plain.get(i)[5]) ? 0 : 1;
+        }
+        assertTrue(moved > 0, "the shift changes some predictions of GTSRB's imbalanced training classes");
+        assertThrows(IllegalArgumentException.class, () -> config(Map.of("model", ensemble, "output",
+                root.resolve("x").toString(), "format", "gtsrb", "input", testCsv, "class-prior", "balanced")));
+    }
+
     @Test
     void imageDirectoryIsScoredWholeAndTheCorruptFileIsReported() throws Exception {
         Path images = root.resolve("images");
