@@ -33,7 +33,7 @@ class PredictJobTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--model (default \"\") (required)", "--output (default \"\") (required)",
             "--format", "--input", "--images-root", "--images", "--members", "--weights", "--batch-size", "--partitions",
-            "--overwrite"}) {
+            "--overwrite", "--class-prior"}) {
             assertTrue(help.contains("  " + flag), flag + " missing from:\n" + help);
         }
         // Every flag has its reference.conf comment.
